@@ -1,0 +1,35 @@
+#pragma once
+// Who is calling and how: the transport-free facts a handler and the authorizer need.
+
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+
+namespace iamd::api {
+
+enum class PrincipalType { Anonymous, Root, User, AssumedRole, FederatedUser };
+
+/// The authenticated caller. For root, `user_id` is the account id and `arn` the root ARN.
+struct Caller {
+  PrincipalType type = PrincipalType::Anonymous;
+  std::string account;
+  std::string arn;
+  std::string user_id;    // aws:userid
+  std::string name;       // the IAM user name for users; empty otherwise
+  std::string path;       // the IAM user's path for users
+  std::string access_key_id;
+};
+
+/// Everything about one request that is not a parameter.
+struct Context {
+  Caller caller;
+  std::string request_id;
+  core::TimePoint now;
+  std::string source_ip;
+  bool secure_transport = false;
+  std::string region = "us-east-1";
+  std::string user_agent;
+};
+
+}  // namespace iamd::api
