@@ -3,6 +3,7 @@
 // acceptors, keep-alive, optional TLS, size limits, graceful shutdown. It knows nothing of AWS:
 // it hands each complete request to a Handler and writes back what the Handler returns.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,6 +11,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "http/server/metrics.h"
 
 namespace iamd::http {
 
@@ -31,14 +34,18 @@ struct Request {
 struct Response {
   int status = 200;
   std::string content_type = "text/xml";
-  std::vector<Header> headers;  // extra headers
+  /// Extra headers. Framing is the server's job: Content-Length, Transfer-Encoding and
+  /// Connection given here are ignored, as is any header whose name or value holds CR or LF.
+  std::vector<Header> headers;
   std::string body;
   /// For the access log and metrics: which service and action this was ("-" if none).
   std::string service = "-";
   std::string action = "-";
-  std::string request_id;
+  std::string request_id;  // sent as x-amzn-RequestId; the server makes a UUID when empty
 };
 
+/// Called synchronously on the connection's I/O thread; keep it non-blocking where possible.
+/// An exception becomes a 500 InternalFailure response (and an error log line).
 using Handler = std::function<Response(Request&)>;
 
 struct ServerOptions {
@@ -49,20 +56,34 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1024 * 1024;
   std::string tls_cert_file;     // both set: serve HTTPS only
   std::string tls_key_file;
+  /// Keep-alive connections with no request in progress are closed after this.
+  std::chrono::milliseconds idle_timeout{60'000};
+  /// A request (TLS handshake, header and body) must arrive within this once it has started,
+  /// and a response must be taken by the client within it too (slowloris bound).
+  std::chrono::milliseconds read_timeout{30'000};
+  /// On shutdown, connections still busy after this are cut.
+  std::chrono::milliseconds drain_timeout{10'000};
+  /// Per I/O thread; beyond it the thread stops accepting (the kernel backlog queues).
+  std::size_t max_connections_per_thread = 10'000;
 };
 
 class Server {
  public:
-  /// Binds and listens; throws std::runtime_error when it cannot (startup is the place for that).
+  /// Binds and listens; throws std::runtime_error when it cannot (startup is the place for that),
+  /// including when the TLS certificate or key cannot be loaded.
   Server(ServerOptions options, Handler handler);
+  /// Must not run concurrently with run(): stop() and wait for run() to return first.
   ~Server();
 
   /// Serves until stop() is called or SIGTERM/SIGINT arrives; in-flight requests finish first.
+  /// Uses the calling thread as one of the I/O threads.
   void run();
   /// Stops accepting, lets in-flight requests finish, then makes run() return. Thread-safe.
   void stop();
   /// The bound port (useful with port 0).
   std::uint16_t port() const;
+  /// Request counters and latency histograms of this server (render them for /metrics).
+  Metrics& metrics();
 
  private:
   struct Impl;

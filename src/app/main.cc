@@ -1,0 +1,162 @@
+// iamd: the composition root. The only place that chooses concrete stores, sinks and clocks.
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "api/operation.h"
+#include "app/bootstrap.h"
+#include "app/master_key.h"
+#include "app/query_endpoint.h"
+#include "authz/view.h"
+#include "crypto/csprng.h"
+#include "http/server/server.h"
+#include "iam/service.h"
+#include "store/sqlite/sqlite_store.h"
+#include "sts/service.h"
+
+namespace iamd::app {
+namespace {
+
+struct ServeOptions {
+  std::string data_dir = "./iamd-data";
+  std::string listen = "127.0.0.1:8777";
+  std::string store_url;
+  std::string tls_cert;
+  std::string tls_key;
+  unsigned threads = 0;
+};
+
+// "HOST:PORT", "[v6]:PORT" -> host, port. Throws on anything else (startup).
+std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) {
+    throw std::runtime_error("--listen must be HOST:PORT, got '" + listen + "'");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned long port = std::stoul(listen.substr(colon + 1));
+  if (port > 65535) throw std::runtime_error("--listen port out of range");
+  return {host, static_cast<std::uint16_t>(port)};
+}
+
+http::Response route(QueryEndpoint& endpoint, http::Server& server, const http::Request& request) {
+  std::string_view path = request.target;
+  path = path.substr(0, path.find('?'));
+  if (path == "/healthz") {
+    http::Response r;
+    r.content_type = "text/plain";
+    r.body = "ok\n";
+    return r;
+  }
+  if (path == "/metrics") {
+    http::Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = server.metrics().render_prometheus();
+    return r;
+  }
+  return endpoint.handle(request);
+}
+
+int serve(const ServeOptions& opts) {
+  std::filesystem::create_directories(opts.data_dir);
+  ::chmod(opts.data_dir.c_str(), 0700);
+  if (!opts.store_url.empty() && !opts.store_url.starts_with("sqlite:")) {
+    throw std::runtime_error("--store: only the embedded SQLite store is available in this build");
+  }
+
+  crypto::SystemRandom random;
+  core::SystemClock clock;
+  MasterKeySealer sealer(load_or_create_master_key(opts.data_dir, random), random);
+  store::SqliteStore store(opts.data_dir + "/iamd.db");
+  BootstrapResult boot = bootstrap(store, sealer, random, clock, opts.data_dir);
+
+  authz::View view(store, sealer);
+  api::Registry registry;
+  iam::Service iam_service(iam::Deps{store, view, random, sealer});
+  iam_service.register_operations(registry);
+  sts::Service sts_service(view);
+  sts_service.register_operations(registry);
+  QueryEndpoint endpoint(registry, view, clock, random);
+
+  auto [host, port] = split_listen(opts.listen);
+  http::ServerOptions server_options;
+  server_options.host = host;
+  server_options.port = port;
+  server_options.threads = opts.threads;
+  server_options.tls_cert_file = opts.tls_cert;
+  server_options.tls_key_file = opts.tls_key;
+  std::unique_ptr<http::Server> server;
+  server = std::make_unique<http::Server>(server_options, [&](http::Request& r) {
+    return route(endpoint, *server, r);
+  });
+
+  // Key-use records are batched to the store once a minute and at shutdown.
+  std::mutex flush_mutex;
+  std::condition_variable flush_cv;
+  bool stopping = false;
+  std::thread flusher([&] {
+    std::unique_lock lock(flush_mutex);
+    while (!flush_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
+      if (auto st = view.flush_key_use(); !st) spdlog::warn("flushing key use: {}", st.error().message);
+    }
+  });
+
+  std::string scheme = opts.tls_cert.empty() ? "http" : "https";
+  std::printf("iamd listening on %s://%s:%u (account %s)\n", scheme.c_str(), host.c_str(),
+              static_cast<unsigned>(server->port()), boot.account_id.c_str());
+  if (!boot.credentials_file.empty()) {
+    std::printf("root credentials written to %s\n", boot.credentials_file.c_str());
+  } else {
+    std::printf("root access key: %s (credentials in %s/root-credentials when generated)\n",
+                boot.root_access_key_id.c_str(), opts.data_dir.c_str());
+  }
+  std::fflush(stdout);
+
+  server->run();
+
+  {
+    std::lock_guard lock(flush_mutex);
+    stopping = true;
+  }
+  flush_cv.notify_all();
+  flusher.join();
+  if (auto st = view.flush_key_use(); !st) spdlog::warn("flushing key use: {}", st.error().message);
+  spdlog::info("iamd stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace iamd::app
+
+int main(int argc, char** argv) {
+  CLI::App cli{"iamd: a self-hosted, AWS-compatible IAM and STS service"};
+  cli.require_subcommand(1);
+  iamd::app::ServeOptions opts;
+  auto* serve = cli.add_subcommand("serve", "Run the server");
+  serve->add_option("--data-dir", opts.data_dir, "Data directory (embedded store, keys)")
+      ->capture_default_str();
+  serve->add_option("--listen", opts.listen, "HOST:PORT to listen on")->capture_default_str();
+  serve->add_option("--store", opts.store_url, "Store URL (default: SQLite in the data directory)");
+  serve->add_option("--tls-cert", opts.tls_cert, "PEM certificate chain: serve HTTPS");
+  serve->add_option("--tls-key", opts.tls_key, "PEM private key for --tls-cert");
+  serve->add_option("--threads", opts.threads, "Worker threads (default: one per core)");
+  CLI11_PARSE(cli, argc, argv);
+  if (opts.tls_cert.empty() != opts.tls_key.empty()) {
+    std::fprintf(stderr, "iamd: --tls-cert and --tls-key go together\n");
+    return 2;
+  }
+  try {
+    if (serve->parsed()) return iamd::app::serve(opts);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "iamd: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

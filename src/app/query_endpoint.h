@@ -1,0 +1,31 @@
+#pragma once
+// The AWS Query endpoint: the request path from a parsed HTTP request to an XML response.
+//   form decode -> SigV4 (key from the authz view) -> operation lookup -> handler -> XML
+// It is the one place that joins the protocol, authentication and the service registry.
+
+#include <memory>
+
+#include "api/operation.h"
+#include "authz/view.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "http/server/server.h"
+
+namespace iamd::app {
+
+class QueryEndpoint {
+ public:
+  QueryEndpoint(const api::Registry& registry, authz::View& view, const core::Clock& clock,
+                core::Random& random);
+  ~QueryEndpoint();
+
+  /// Answers one request on "/" (GET or POST). Never throws for bad input: every failure becomes
+  /// an AWS error response.
+  http::Response handle(const http::Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace iamd::app

@@ -1,0 +1,233 @@
+// The Authorization-header form, and parse(), which chooses between the forms.
+
+#include "auth/sigv4/parse.h"
+
+#include <optional>
+
+#include "auth/sigv4/components.h"
+#include "auth/sigv4/errors.h"
+#include "auth/sigv4/query.h"
+#include "auth/sigv4/string_to_sign.h"
+#include "auth/sigv4/verify.h"
+#include "core/time_format.h"
+
+namespace iamd::auth::sigv4 {
+namespace {
+
+// The three components, found but not yet validated. Empty values count as missing.
+struct Components {
+  std::optional<std::string_view> credential;
+  std::optional<std::string_view> signed_headers;
+  std::optional<std::string_view> signature;
+};
+
+std::string with_header(std::string message, std::string_view authorization) {
+  return message + " Authorization=" + echo(authorization);
+}
+
+// Components are separated by ',' with optional whitespace (botocore sends ", "). Unknown
+// components are ignored; a repeated one is an error, since which copy counts is ambiguous.
+core::Result<Components> split_components(std::string_view rest, std::string_view authorization) {
+  Components out;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view component = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (component.empty()) continue;
+    const std::size_t eq = component.find('=');
+    if (eq == std::string_view::npos) {
+      // Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&&.
+      std::string message = "'";
+      message += echo(component);
+      message += "' not a valid key=value pair (missing equal-sign) in Authorization header: '";
+      message += echo(authorization);
+      message += "'.";
+      return incomplete_signature(std::move(message));
+    }
+    const std::string_view key = component.substr(0, eq);
+    const std::string_view value = component.substr(eq + 1);
+    std::optional<std::string_view>* slot = key == "Credential"      ? &out.credential
+                                            : key == "SignedHeaders" ? &out.signed_headers
+                                            : key == "Signature"     ? &out.signature
+                                                                     : nullptr;
+    if (slot == nullptr) continue;
+    if (slot->has_value()) {
+      return incomplete_signature(with_header(
+          "Authorization header has more than one '" + std::string(key) + "' parameter.",
+          authorization));
+    }
+    if (!value.empty()) *slot = value;
+  }
+  return out;
+}
+
+struct RequestTime {
+  std::string amz_date;
+  core::TimePoint time;
+};
+
+// X-Amz-Date wins over Date (spec §5.1). With only Date, botocore still puts the ISO form into
+// the string to sign, so that is what amz_date holds.
+core::Result<std::optional<RequestTime>> find_request_time(const SignableRequest& request) {
+  if (count_headers(request, "x-amz-date") > 1) {
+    return incomplete_signature("Request has more than one X-Amz-Date header.");
+  }
+  if (auto amz = find_header(request, "x-amz-date")) {
+    const std::string_view value = trim(*amz);
+    auto time = core::parse_amz_date(value);
+    if (!time) {
+      return incomplete_signature("Date must be in ISO-8601 'basic format'. Got '" + echo(value) +
+                                  "'. See http://en.wikipedia.org/wiki/ISO_8601");
+    }
+    return std::optional<RequestTime>(RequestTime{std::string(value), *time});
+  }
+  if (auto date = find_header(request, "date")) {
+    const std::string_view value = trim(*date);
+    auto time = core::parse_http_date(value);
+    if (!time) time = core::parse_amz_date(value);
+    if (!time) {
+      return incomplete_signature(
+          "Date header must be an RFC 1123 date such as 'Sun, 30 Aug 2015 "
+          "12:36:00 GMT'. Got '" +
+          echo(value) + "'.");
+    }
+    return std::optional<RequestTime>(RequestTime{core::format_amz_date(*time), *time});
+  }
+  return std::optional<RequestTime>();
+}
+
+// The AWS message for missing pieces names each one, then echoes the header.
+std::string missing_message(const Components& c, bool has_date, std::string_view authorization) {
+  std::string message;
+  if (!c.credential) message += "Authorization header requires 'Credential' parameter. ";
+  if (!c.signature) message += "Authorization header requires 'Signature' parameter. ";
+  if (!c.signed_headers) message += "Authorization header requires 'SignedHeaders' parameter. ";
+  if (!has_date) {
+    message +=
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' "
+        "header. ";
+  }
+  return message + "Authorization=" + echo(authorization);
+}
+
+core::Result<std::optional<std::string>> find_header_token(const SignableRequest& request) {
+  const std::size_t n = count_headers(request, "x-amz-security-token");
+  if (n == 0) return std::optional<std::string>();
+  if (n > 1) return incomplete_signature("Request has more than one X-Amz-Security-Token header.");
+  const std::string_view token = trim(*find_header(request, "x-amz-security-token"));
+  if (token.size() > kMaxHeaderValueBytes) {
+    return incomplete_signature("X-Amz-Security-Token is longer than " +
+                                std::to_string(kMaxHeaderValueBytes) + " bytes.");
+  }
+  return std::optional<std::string>(std::string(token));
+}
+
+// Validates the components once all are known to be present.
+core::Status fill_components(ParsedSignature& out, const Components& c,
+                             std::string_view authorization) {
+  auto credential = split_credential(*c.credential);
+  if (!credential) {
+    return incomplete_signature(
+        with_header("Authorization header is malformed; the Credential is mal-formed; expecting "
+                    "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".",
+                    authorization));
+  }
+  assign_credential(out, *credential);
+  auto signed_headers = split_signed_headers(*c.signed_headers);
+  if (!signed_headers) {
+    return incomplete_signature(with_header(
+        "Authorization header has a malformed 'SignedHeaders' parameter; expecting at most " +
+            std::to_string(kMaxSignedHeaders) + " distinct header names separated by ';'.",
+        authorization));
+  }
+  out.signed_headers = std::move(*signed_headers);
+  auto signature = normalize_signature(*c.signature);
+  if (!signature) {
+    return incomplete_signature(with_header(
+        "Authorization header has a malformed 'Signature' parameter; expecting 64 hexadecimal "
+        "characters.",
+        authorization));
+  }
+  out.signature = std::move(*signature);
+  return {};
+}
+
+}  // namespace
+
+core::Result<ParsedSignature> parse_authorization_header(const SignableRequest& request,
+                                                         std::string_view authorization) {
+  if (authorization.size() > kMaxHeaderValueBytes) {
+    return incomplete_signature("Authorization header is longer than " +
+                                std::to_string(kMaxHeaderValueBytes) + " bytes.");
+  }
+  const std::string_view value = trim(authorization);
+  const std::size_t space = value.find(' ');
+  const std::string_view algorithm = value.substr(0, space);
+  if (algorithm != kAlgorithm && algorithm.starts_with("AWS4-")) {
+    return incomplete_signature("Unsupported AWS 'algorithm': '" + echo(algorithm) + "'");
+  }
+  // A foreign scheme (Basic, Bearer, SigV2's "AWS") has none of our components; AWS answers
+  // with the full list of what is missing, and so do we.
+  Components components;
+  if (algorithm == kAlgorithm && space != std::string_view::npos) {
+    auto split = split_components(value.substr(space + 1), authorization);
+    if (!split) return split.error();
+    components = *split;
+  }
+  auto time = find_request_time(request);
+  if (!time) return time.error();
+  if (!components.credential || !components.signed_headers || !components.signature || !*time) {
+    return incomplete_signature(missing_message(components, time->has_value(), authorization));
+  }
+
+  ParsedSignature out;
+  IAMD_TRY(fill_components(out, components, authorization));
+  IAMD_TRY(check_host_signed(out));
+  IAMD_TRY(check_signed_header_sizes(request, out.signed_headers));
+  out.amz_date = std::move((*time)->amz_date);
+  out.request_time = (*time)->time;
+  auto token = find_header_token(request);
+  if (!token) return token.error();
+  out.session_token = std::move(*token);
+  return out;
+}
+
+core::Result<ParsedSignature> parse(const SignableRequest& request) {
+  const std::size_t authorizations = count_headers(request, "authorization");
+  const RequestTarget target = split_target(request.target);
+  bool presigned = false;
+  for (const auto& param : decode_query(target.query)) presigned |= param.name == "X-Amz-Algorithm";
+
+  if (authorizations > 0 && presigned) {
+    return incomplete_signature(
+        "Only one auth mechanism allowed; only the X-Amz-Algorithm query "
+        "parameter or the Authorization header should be specified.");
+  }
+  if (authorizations > 1) {
+    return incomplete_signature("Request has more than one Authorization header.");
+  }
+  if (authorizations == 1) {
+    return parse_authorization_header(request, *find_header(request, "authorization"));
+  }
+  if (presigned) return parse_presigned_query(request, target.query);
+  return core::Error{core::ErrorCode::MissingAuthenticationToken,
+                     std::string(kMissingAuthenticationTokenMessage)};
+}
+
+std::string format_authorization_header(const ParsedSignature& signature) {
+  std::string out(kAlgorithm);
+  out += " Credential=";
+  out += signature.access_key_id;
+  out.push_back('/');
+  out += credential_scope(signature);
+  out += ", SignedHeaders=";
+  for (std::size_t i = 0; i < signature.signed_headers.size(); ++i) {
+    if (i > 0) out.push_back(';');
+    out += signature.signed_headers[i];
+  }
+  out += ", Signature=";
+  out += signature.signature;
+  return out;
+}
+
+}  // namespace iamd::auth::sigv4

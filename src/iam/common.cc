@@ -1,0 +1,196 @@
+#include "iam/service.h"
+
+#include "core/arn.h"
+#include "core/strings.h"
+#include "core/time_format.h"
+#include "iam/rules.h"
+
+namespace iamd::iam {
+
+using core::ErrorCode;
+
+std::string user_arn(const store::User& u) { return core::iam_arn(u.account, "user", u.path, u.name); }
+std::string group_arn(const store::Group& g) {
+  return core::iam_arn(g.account, "group", g.path, g.name);
+}
+
+void write_user(api::OutNode& out, const store::User& u, bool with_details) {
+  out.add_string("Path", u.path);
+  out.add_string("UserName", u.name);
+  out.add_string("UserId", u.id);
+  out.add_string("Arn", user_arn(u));
+  out.add_timestamp("CreateDate", core::format_iso8601(u.create_date));
+  if (u.password_last_used) {
+    out.add_timestamp("PasswordLastUsed", core::format_iso8601(*u.password_last_used));
+  }
+  if (!with_details) return;
+  if (!u.permissions_boundary_arn.empty()) {
+    auto& b = out.add_struct("PermissionsBoundary");
+    b.add_string("PermissionsBoundaryType", "Policy");
+    b.add_string("PermissionsBoundaryArn", u.permissions_boundary_arn);
+  }
+  if (!u.tags.empty()) write_tags(out.add_list("Tags"), u.tags);
+}
+
+void write_group(api::OutNode& out, const store::Group& g) {
+  out.add_string("Path", g.path);
+  out.add_string("GroupName", g.name);
+  out.add_string("GroupId", g.id);
+  out.add_string("Arn", group_arn(g));
+  out.add_timestamp("CreateDate", core::format_iso8601(g.create_date));
+}
+
+void write_tags(api::OutNode& list, const std::vector<store::Tag>& tags) {
+  for (const auto& t : tags) {
+    auto& item = list.add_item();
+    item.add_string("Key", t.key);
+    item.add_string("Value", t.value);
+  }
+}
+
+std::vector<store::Tag> read_tags(api::Input& in, std::string_view name) {
+  std::vector<store::Tag> tags;
+  for (auto& item : in.list(name, rules::kMaxTags)) {
+    store::Tag t;
+    t.key = item.required_string("Key", rules::kTagKey);
+    t.value = item.required_string("Value", rules::kTagValue);
+    tags.push_back(std::move(t));
+  }
+  return tags;
+}
+
+core::Status check_tags(const std::vector<store::Tag>& tags) {
+  for (size_t i = 0; i < tags.size(); ++i) {
+    if (core::ascii_lower(tags[i].key).starts_with("aws:")) {
+      return core::Error{ErrorCode::InvalidInput,
+                         "User-defined tag keys can't start with 'aws:'. This prefix is reserved "
+                         "for AWS internal use."};
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (core::iequals(tags[i].key, tags[j].key)) {
+        return core::Error{ErrorCode::InvalidInput,
+                           "Duplicate tag keys found. Please note that Tag keys are case "
+                           "insensitive."};
+      }
+    }
+  }
+  return {};
+}
+
+core::Status merge_tags(std::vector<store::Tag>& tags, const std::vector<store::Tag>& incoming) {
+  for (const auto& t : incoming) {
+    bool replaced = false;
+    for (auto& existing : tags) {
+      if (core::iequals(existing.key, t.key)) {
+        existing = t;  // the new key's case wins, as on AWS
+        replaced = true;
+      }
+    }
+    if (!replaced) tags.push_back(t);
+  }
+  if (tags.size() > rules::kMaxTags) {
+    return core::Error{ErrorCode::LimitExceeded, "The number of tags has reached the maximum limit."};
+  }
+  return {};
+}
+
+core::Error no_such_user(std::string_view name) {
+  return core::Error{ErrorCode::NoSuchEntity,
+                     "The user with name " + std::string(name) + " cannot be found."};
+}
+
+core::Error no_such_group(std::string_view name) {
+  return core::Error{ErrorCode::NoSuchEntity,
+                     "The group with name " + std::string(name) + " cannot be found."};
+}
+
+core::Status Service::authorize(const api::Context& ctx, std::string_view action,
+                                std::string_view resource) const {
+  authz::Decision d = d_.view.authorize(ctx.caller, action, resource);
+  if (d.allowed) return {};
+  return core::Error{ErrorCode::AccessDenied, std::move(d.message)};
+}
+
+core::Result<std::optional<std::string>> Service::target_user_name(
+    const api::Context& ctx, const std::optional<std::string>& name) const {
+  if (name) return name;
+  switch (ctx.caller.type) {
+    case api::PrincipalType::User:
+      return std::optional<std::string>(ctx.caller.name);
+    case api::PrincipalType::Root:
+      return std::optional<std::string>();
+    default:
+      return core::Error{ErrorCode::ValidationError,
+                         "Must specify userName when calling with non-User credentials"};
+  }
+}
+
+core::Result<store::User> Service::load_user(store::Entities& e, const api::Context& ctx,
+                                             std::string_view name,
+                                             std::string_view action) const {
+  auto u = e.find_user(ctx.caller.account, name);
+  IAMD_TRY(u);
+  if (!u->has_value()) {
+    IAMD_TRY(authorize(ctx, action, core::iam_arn(ctx.caller.account, "user", "/", name)));
+    return no_such_user(name);
+  }
+  IAMD_TRY(authorize(ctx, action, user_arn(**u)));
+  return std::move(**u);
+}
+
+core::Result<store::Group> Service::load_group(store::Entities& e, const api::Context& ctx,
+                                               std::string_view name,
+                                               std::string_view action) const {
+  auto g = e.find_group(ctx.caller.account, name);
+  IAMD_TRY(g);
+  if (!g->has_value()) {
+    IAMD_TRY(authorize(ctx, action, core::iam_arn(ctx.caller.account, "group", "/", name)));
+    return no_such_group(name);
+  }
+  IAMD_TRY(authorize(ctx, action, group_arn(**g)));
+  return std::move(**g);
+}
+
+void Service::register_operations(api::Registry& registry) {
+  auto add = [&](std::string action, Out (Service::*fn)(const api::Context&, api::Input&)) {
+    registry.add(api::Operation{"iam", std::move(action),
+                                [this, fn](const api::Context& c, api::Input& in) {
+                                  return (this->*fn)(c, in);
+                                }});
+  };
+  add("CreateUser", &Service::create_user);
+  add("GetUser", &Service::get_user);
+  add("ListUsers", &Service::list_users);
+  add("UpdateUser", &Service::update_user);
+  add("DeleteUser", &Service::delete_user);
+  add("TagUser", &Service::tag_user);
+  add("UntagUser", &Service::untag_user);
+  add("ListUserTags", &Service::list_user_tags);
+  add("CreateGroup", &Service::create_group);
+  add("GetGroup", &Service::get_group);
+  add("ListGroups", &Service::list_groups);
+  add("UpdateGroup", &Service::update_group);
+  add("DeleteGroup", &Service::delete_group);
+  add("AddUserToGroup", &Service::add_user_to_group);
+  add("RemoveUserFromGroup", &Service::remove_user_from_group);
+  add("ListGroupsForUser", &Service::list_groups_for_user);
+  add("CreateAccessKey", &Service::create_access_key);
+  add("ListAccessKeys", &Service::list_access_keys);
+  add("UpdateAccessKey", &Service::update_access_key);
+  add("DeleteAccessKey", &Service::delete_access_key);
+  add("GetAccessKeyLastUsed", &Service::get_access_key_last_used);
+  add("CreateLoginProfile", &Service::create_login_profile);
+  add("GetLoginProfile", &Service::get_login_profile);
+  add("UpdateLoginProfile", &Service::update_login_profile);
+  add("DeleteLoginProfile", &Service::delete_login_profile);
+  add("ChangePassword", &Service::change_password);
+  add("GetAccountPasswordPolicy", &Service::get_account_password_policy);
+  add("UpdateAccountPasswordPolicy", &Service::update_account_password_policy);
+  add("DeleteAccountPasswordPolicy", &Service::delete_account_password_policy);
+  add("CreateAccountAlias", &Service::create_account_alias);
+  add("ListAccountAliases", &Service::list_account_aliases);
+  add("DeleteAccountAlias", &Service::delete_account_alias);
+  add("GetAccountSummary", &Service::get_account_summary);
+}
+
+}  // namespace iamd::iam

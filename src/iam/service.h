@@ -1,0 +1,123 @@
+#pragma once
+// The IAM service: users, groups, access keys, login profiles, the password policy, account
+// aliases and the account summary. Each handler validates its input, asks the authz view, runs one
+// store transaction and returns the output tree; none of them sees HTTP, SQL or XML.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/operation.h"
+#include "authz/view.h"
+#include "core/random.h"
+#include "core/sealer.h"
+#include "store/entities.h"
+#include "store/store.h"
+
+namespace iamd::iam {
+
+struct Deps {
+  store::Store& store;
+  authz::View& view;
+  core::Random& random;
+  core::Sealer& sealer;
+};
+
+class Service {
+ public:
+  explicit Service(Deps deps) : d_(deps) {}
+
+  /// Adds every IAM operation to `registry`. The Service must outlive the registry's use.
+  void register_operations(api::Registry& registry);
+
+ private:
+  using Out = core::Result<api::Output>;
+
+  // users.cc
+  Out create_user(const api::Context& ctx, api::Input& in);
+  Out get_user(const api::Context& ctx, api::Input& in);
+  Out list_users(const api::Context& ctx, api::Input& in);
+  Out update_user(const api::Context& ctx, api::Input& in);
+  Out delete_user(const api::Context& ctx, api::Input& in);
+  Out tag_user(const api::Context& ctx, api::Input& in);
+  Out untag_user(const api::Context& ctx, api::Input& in);
+  Out list_user_tags(const api::Context& ctx, api::Input& in);
+  // groups.cc
+  Out create_group(const api::Context& ctx, api::Input& in);
+  Out get_group(const api::Context& ctx, api::Input& in);
+  Out list_groups(const api::Context& ctx, api::Input& in);
+  Out update_group(const api::Context& ctx, api::Input& in);
+  Out delete_group(const api::Context& ctx, api::Input& in);
+  Out add_user_to_group(const api::Context& ctx, api::Input& in);
+  Out remove_user_from_group(const api::Context& ctx, api::Input& in);
+  Out list_groups_for_user(const api::Context& ctx, api::Input& in);
+  // access_keys.cc
+  Out create_access_key(const api::Context& ctx, api::Input& in);
+  Out list_access_keys(const api::Context& ctx, api::Input& in);
+  Out update_access_key(const api::Context& ctx, api::Input& in);
+  Out delete_access_key(const api::Context& ctx, api::Input& in);
+  Out get_access_key_last_used(const api::Context& ctx, api::Input& in);
+  // login_profiles.cc
+  Out create_login_profile(const api::Context& ctx, api::Input& in);
+  Out get_login_profile(const api::Context& ctx, api::Input& in);
+  Out update_login_profile(const api::Context& ctx, api::Input& in);
+  Out delete_login_profile(const api::Context& ctx, api::Input& in);
+  Out change_password(const api::Context& ctx, api::Input& in);
+  Out get_account_password_policy(const api::Context& ctx, api::Input& in);
+  Out update_account_password_policy(const api::Context& ctx, api::Input& in);
+  Out delete_account_password_policy(const api::Context& ctx, api::Input& in);
+  // account.cc
+  Out create_account_alias(const api::Context& ctx, api::Input& in);
+  Out list_account_aliases(const api::Context& ctx, api::Input& in);
+  Out delete_account_alias(const api::Context& ctx, api::Input& in);
+  Out get_account_summary(const api::Context& ctx, api::Input& in);
+
+  /// AccessDenied unless the caller may perform `action` on `resource`.
+  core::Status authorize(const api::Context& ctx, std::string_view action,
+                         std::string_view resource) const;
+  /// The user a call is about: `name` when given, else the calling IAM user. For root with no
+  /// name, nullopt (the call is about root itself).
+  core::Result<std::optional<std::string>> target_user_name(const api::Context& ctx,
+                                                             const std::optional<std::string>& name)
+      const;
+
+  /// The user named `name`, once the caller may perform `action` on it. When it does not exist,
+  /// the caller is still authorized first (on the path-less ARN), so that a denied caller learns
+  /// nothing about which users exist.
+  core::Result<store::User> load_user(store::Entities& e, const api::Context& ctx,
+                                      std::string_view name, std::string_view action) const;
+  core::Result<store::Group> load_group(store::Entities& e, const api::Context& ctx,
+                                        std::string_view name, std::string_view action) const;
+
+  /// Whose access keys a call is about: the named user, or the account's root user (nullopt).
+  struct KeyOwner {
+    std::string owner_id;   // user id, or store::kRootOwner
+    std::string user_name;  // "" for root
+  };
+  core::Result<KeyOwner> resolve_key_owner(store::Entities& e, const api::Context& ctx,
+                                           const std::optional<std::string>& user_name,
+                                           std::string_view action) const;
+
+  Deps d_;
+};
+
+// common.cc: shared pieces of the handlers.
+
+/// arn:aws:iam::ACCOUNT:user/PATH/NAME
+std::string user_arn(const store::User& u);
+std::string group_arn(const store::Group& g);
+void write_user(api::OutNode& out, const store::User& u, bool with_details);
+void write_group(api::OutNode& out, const store::Group& g);
+void write_tags(api::OutNode& list, const std::vector<store::Tag>& tags);
+/// Reads a Tags list (Key/Value members), validating each.
+std::vector<store::Tag> read_tags(api::Input& in, std::string_view name = "Tags");
+/// InvalidInput when two tags share a key (case-insensitively) or a key/value starts with "aws:".
+core::Status check_tags(const std::vector<store::Tag>& tags);
+/// Adds or overwrites `incoming` into `tags` (keys compare case-insensitively, as for users and
+/// roles); LimitExceeded beyond 50.
+core::Status merge_tags(std::vector<store::Tag>& tags, const std::vector<store::Tag>& incoming);
+
+core::Error no_such_user(std::string_view name);
+core::Error no_such_group(std::string_view name);
+
+}  // namespace iamd::iam

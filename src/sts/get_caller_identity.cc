@@ -1,0 +1,25 @@
+#include "sts/service.h"
+
+namespace iamd::sts {
+
+void Service::register_operations(api::Registry& registry) {
+  registry.add(api::Operation{"sts", "GetCallerIdentity",
+                              [this](const api::Context& c, api::Input& in) {
+                                return get_caller_identity(c, in);
+                              }});
+}
+
+core::Result<api::Output> Service::get_caller_identity(const api::Context& ctx, api::Input& in) {
+  IAMD_TRY(in.finish());
+  // AWS allows this call to every principal; the authorizer still sees it, so that an explicit
+  // deny could never be silently skipped.
+  authz::Decision d = view_.authorize(ctx.caller, "sts:GetCallerIdentity", "");
+  if (!d.allowed) return core::Error{core::ErrorCode::AccessDenied, std::move(d.message)};
+  api::Output out;
+  out.result.add_string("UserId", ctx.caller.user_id);
+  out.result.add_string("Account", ctx.caller.account);
+  out.result.add_string("Arn", ctx.caller.arn);
+  return out;
+}
+
+}  // namespace iamd::sts
