@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -107,19 +108,29 @@ int main(int argc, char** argv) {
       try {
         boost::asio::io_context io;
         tcp::resolver resolver(io);
-        beast::tcp_stream stream(io);
-        stream.connect(resolver.resolve(o.host, o.port));
-        stream.socket().set_option(tcp::no_delay(true));
+        const auto endpoints = resolver.resolve(o.host, o.port);
+        std::optional<beast::tcp_stream> stream;
         beast::flat_buffer buffer;
         auto& lat = latencies[c];
         lat.reserve(1 << 16);
         while (!stop.load(std::memory_order_relaxed)) {
           auto t0 = Clock::now();
-          http::write(stream, request);
+          if (!stream) {
+            // Servers that close after every response (moto does) pay for the reconnect.
+            stream.emplace(io);
+            stream->expires_after(std::chrono::seconds(10));
+            stream->connect(endpoints);
+            stream->socket().set_option(tcp::no_delay(true));
+            buffer.clear();
+          }
+          // A server that stops answering must not hang the run.
+          stream->expires_after(std::chrono::seconds(10));
+          http::write(*stream, request);
           http::response<http::string_body> res;
-          http::read(stream, buffer, res);
+          http::read(*stream, buffer, res);
           lat.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
           if (res.result_int() != 200) errors++;
+          if (!res.keep_alive()) stream.reset();
         }
       } catch (const std::exception& e) {
         errors++;

@@ -24,7 +24,6 @@ void RequestParser::on_request_impl(http::verb, string_view method, string_view 
   version_ = version;
   req_.method.assign(method.data(), method.size());
   req_.target.assign(target.data(), target.size());
-  has_request_line_ = true;
 }
 
 void RequestParser::on_field_impl(http::field name, string_view name_string, string_view value,

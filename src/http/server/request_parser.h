@@ -22,8 +22,6 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   /// The client sent "Expect: 100-continue" and waits for a 100 before sending the body.
   bool expects_continue() const { return expect_continue_; }
-  /// The request line was parsed (so Request::method and ::target are filled).
-  bool has_request_line() const { return has_request_line_; }
   /// 10 for HTTP/1.0, 11 for HTTP/1.1; valid once the request line is parsed.
   int version() const { return version_; }
 
@@ -51,7 +49,6 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   int version_ = 11;
   bool header_done_ = false;
   bool expect_continue_ = false;
-  bool has_request_line_ = false;
 };
 
 }  // namespace iamd::http::detail

@@ -137,8 +137,8 @@ void Worker::on_accept(boost::system::error_code ec, tcp::socket socket) {
   } else {
     std::make_shared<Session<PlainStream>>(*this, std::move(socket))->start();
   }
-  // At the limit, stop accepting: new connections wait in the kernel's backlog (or go to
-  // other threads' acceptors) until one of ours closes (see remove()).
+  // At the limit, stop accepting: the connections the kernel hashes to this acceptor wait in
+  // its backlog until one of ours closes (see remove()).
   if (connections_ >= shared.options.max_connections_per_thread) {
     accept_paused_ = true;
     return;
@@ -149,7 +149,10 @@ void Worker::on_accept(boost::system::error_code ec, tcp::socket socket) {
 void Worker::schedule_sweep() {
   sweep_timer_.expires_after(kSweepInterval);
   sweep_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec) return;
+    // drained_: finish_drain's cancel() cannot recall a wait that had already completed and
+    // was queued; without this check that handler would re-arm the sweep and run() would
+    // never return.
+    if (ec || drained_) return;
     const auto now = SteadyClock::now();
     // on_sweep may close a socket but never destroys a connection synchronously (its pending
     // operation completes later), so the list stays intact while we walk it.
@@ -177,6 +180,7 @@ void Worker::begin_drain() {
 void Worker::finish_drain() {
   // With the acceptor closed and no connections, cancelling the timers leaves the io_context
   // without work, so run() returns.
+  drained_ = true;
   sweep_timer_.cancel();
   drain_timer_.cancel();
 }

@@ -1,174 +1,20 @@
 #include "http/server/server.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <cstdio>
-#include <filesystem>
 #include <future>
-#include <mutex>
-#include <regex>
 #include <sstream>
-#include <thread>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "http/server/prometheus_text_check.h"
+#include "http/server/server_test_util.h"
 
 namespace iamd::http {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = asio::ip::tcp;
+using namespace testing;  // NOLINT: test helpers
 using namespace std::chrono_literals;
-using RawResponse = bhttp::response<bhttp::string_body>;
-
-// Keep the test output readable: access lines off unless a test installs its own logger.
-const bool kQuietAccessLog = [] {
-  auto logger = std::make_shared<spdlog::logger>("access");
-  logger->set_level(spdlog::level::off);
-  spdlog::register_logger(logger);
-  return true;
-}();
-
-/// Runs a Server on 127.0.0.1:<free port> in a background thread.
-class Harness {
- public:
-  explicit Harness(Handler handler, ServerOptions options = test_options())
-      : server_(std::move(options), std::move(handler)), thread_([this] { server_.run(); }) {}
-  ~Harness() { stop_and_join(); }
-
-  static ServerOptions test_options() {
-    ServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.threads = 2;
-    o.max_header_bytes = 4096;
-    o.max_body_bytes = 1000;
-    return o;
-  }
-
-  /// Stops the server and waits for run() to return; the time that took.
-  std::chrono::milliseconds stop_and_join() {
-    const auto start = std::chrono::steady_clock::now();
-    server_.stop();
-    if (thread_.joinable()) thread_.join();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - start);
-  }
-  Server& server() { return server_; }
-  std::uint16_t port() const { return server_.port(); }
-
- private:
-  Server server_;
-  std::thread thread_;
-};
-
-/// Runs the pending asynchronous operation of a client; its operations time out after 5 s, so a
-/// broken server fails the test instead of hanging it.
-void run_client(asio::io_context& ioc) {
-  ioc.restart();
-  ioc.run();
-}
-
-class Client {
- public:
-  explicit Client(std::uint16_t port) : stream_(ioc_) {
-    stream_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  }
-  void send(std::string_view raw) {
-    asio::write(stream_.socket(), asio::buffer(raw.data(), raw.size()));
-  }
-  RawResponse read() {
-    RawResponse res;
-    beast::error_code ec;
-    stream_.expires_after(5s);
-    bhttp::async_read(stream_, buffer_, res, [&](beast::error_code e, std::size_t) { ec = e; });
-    run_client(ioc_);
-    if (ec) throw beast::system_error(ec);
-    return res;
-  }
-  /// Reads a response to HEAD: Content-Length describes a body that is not there.
-  RawResponse read_head_response() {
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.skip(true);
-    beast::error_code ec;
-    stream_.expires_after(5s);
-    bhttp::async_read(stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
-    run_client(ioc_);
-    if (ec) throw beast::system_error(ec);
-    return parser.release();
-  }
-  RawResponse roundtrip(std::string_view raw) {
-    send(raw);
-    return read();
-  }
-  /// True when the server has closed the connection (EOF without more data).
-  bool closed_by_server() {
-    beast::error_code ec;
-    stream_.expires_after(5s);
-    char byte;
-    stream_.async_read_some(asio::buffer(&byte, 1),
-                            [&](beast::error_code e, std::size_t) { ec = e; });
-    run_client(ioc_);
-    return ec == asio::error::eof || ec == asio::error::connection_reset;
-  }
-
- private:
-  asio::io_context ioc_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-};
-
-std::string header_of(const RawResponse& r, std::string_view name) {
-  auto it = r.find(beast::string_view(name.data(), name.size()));
-  return it == r.end() ? std::string() : std::string(it->value());
-}
-
-/// Echoes what it was given, and remembers the last request.
-struct EchoHandler {
-  std::mutex mutex;
-  Request last;
-  std::atomic<int> calls{0};
-
-  Handler handler() {
-    return [this](Request& req) {
-      ++calls;
-      {
-        std::lock_guard lock(mutex);
-        last = req;
-      }
-      Response res;
-      res.content_type = "text/plain";
-      res.body = req.method + " " + req.target + "\n" + req.body;
-      res.service = "test";
-      res.action = "Echo";
-      if (const std::string* id = req.header("x-want-request-id")) res.request_id = *id;
-      res.headers.emplace_back("X-Echo-Remote-Port", std::to_string(req.remote_port));
-      return res;
-    };
-  }
-  Request last_request() {
-    std::lock_guard lock(mutex);
-    return last;
-  }
-};
 
 const std::regex kUuidV4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
@@ -438,6 +284,23 @@ TEST(HttpServer, IdleConnectionsTimeOut) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);  // the sweep runs once a second
 }
 
+TEST(HttpServer, ConnectionLimitPausesAccepting) {
+  EchoHandler echo;
+  auto options = Harness::test_options();
+  options.threads = 1;
+  options.max_connections_per_thread = 1;
+  Harness h(echo.handler(), options);
+  auto first = std::make_unique<Client>(h.port());
+  EXPECT_EQ(first->roundtrip("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n").result_int(), 200);
+  // The second connection waits in the kernel's backlog, unserved, until the first closes.
+  Client second(h.port());
+  second.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto answer = std::async(std::launch::async, [&second] { return second.read(); });
+  EXPECT_EQ(answer.wait_for(300ms), std::future_status::timeout);
+  first.reset();
+  EXPECT_EQ(answer.get().body(), "GET /2\n");
+}
+
 TEST(HttpServer, MetricsCountRequests) {
   EchoHandler echo;
   Harness h(echo.handler());
@@ -495,114 +358,6 @@ TEST(HttpServer, BindFailureThrows) {
   Server first(Harness::test_options(), [](Request&) { return Response{}; });
   auto options = Harness::test_options();
   options.host = "203.0.113.7";  // TEST-NET-3: not an address of this machine
-  EXPECT_THROW(Server(options, [](Request&) { return Response{}; }), std::runtime_error);
-}
-
-// --- TLS -------------------------------------------------------------------------------------
-
-struct TempCert {
-  std::filesystem::path cert;
-  std::filesystem::path key;
-  ~TempCert() {
-    std::error_code ec;
-    std::filesystem::remove(cert, ec);
-    std::filesystem::remove(key, ec);
-  }
-};
-
-/// A throwaway self-signed P-256 certificate for CN=localhost, written as PEM files.
-std::unique_ptr<TempCert> make_self_signed_cert() {
-  auto files = std::make_unique<TempCert>();
-  const auto dir = std::filesystem::temp_directory_path();
-  const std::string stem = "iamd-http-test-" + std::to_string(::getpid());
-  files->cert = dir / (stem + "-cert.pem");
-  files->key = dir / (stem + "-key.pem");
-
-  EVP_PKEY* pkey = EVP_EC_gen("P-256");
-  X509* x509 = X509_new();
-  if (pkey == nullptr || x509 == nullptr) return nullptr;
-  X509_set_version(x509, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(x509), 1);
-  X509_gmtime_adj(X509_getm_notBefore(x509), -60);
-  X509_gmtime_adj(X509_getm_notAfter(x509), 3600);
-  X509_set_pubkey(x509, pkey);
-  X509_NAME* name = X509_get_subject_name(x509);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(x509, name);
-  bool ok = X509_sign(x509, pkey, EVP_sha256()) > 0;
-
-  if (FILE* f = std::fopen(files->cert.c_str(), "w")) {
-    ok = ok && PEM_write_X509(f, x509) == 1;
-    std::fclose(f);
-  } else {
-    ok = false;
-  }
-  if (FILE* f = std::fopen(files->key.c_str(), "w")) {
-    ok = ok && PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr) == 1;
-    std::fclose(f);
-  } else {
-    ok = false;
-  }
-  X509_free(x509);
-  EVP_PKEY_free(pkey);
-  return ok ? std::move(files) : nullptr;
-}
-
-TEST(HttpServer, ServesHttps) {
-  auto cert = make_self_signed_cert();
-  ASSERT_NE(cert, nullptr);
-  EchoHandler echo;
-  auto options = Harness::test_options();
-  options.tls_cert_file = cert->cert.string();
-  options.tls_key_file = cert->key.string();
-  Harness h(echo.handler(), options);
-
-  asio::io_context ioc;
-  asio::ssl::context ctx(asio::ssl::context::tls_client);
-  ctx.set_verify_mode(asio::ssl::verify_none);  // self-signed; the test is about the server
-  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
-  beast::get_lowest_layer(stream).connect(
-      tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port()));
-  beast::get_lowest_layer(stream).expires_after(5s);
-  beast::error_code ec;
-  stream.async_handshake(asio::ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
-  run_client(ioc);
-  ASSERT_FALSE(ec) << ec.message();
-
-  for (const char* target : {"/tls1", "/tls2"}) {  // keep-alive over TLS too
-    bhttp::request<bhttp::string_body> req(bhttp::verb::get, target, 11);
-    req.set(bhttp::field::host, "localhost");
-    bhttp::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
-    run_client(ioc);
-    ASSERT_FALSE(ec) << ec.message();
-    beast::flat_buffer buffer;
-    RawResponse res;
-    bhttp::async_read(stream, buffer, res, [&](beast::error_code e, std::size_t) { ec = e; });
-    run_client(ioc);
-    ASSERT_FALSE(ec) << ec.message();
-    EXPECT_EQ(res.result_int(), 200);
-    EXPECT_EQ(res.body(), std::string("GET ") + target + "\n");
-  }
-  EXPECT_TRUE(echo.last_request().tls);
-
-  // Plain HTTP to the HTTPS port gets nowhere.
-  Client plain(h.port());
-  plain.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-  EXPECT_THROW(plain.read(), beast::system_error);
-}
-
-TEST(HttpServer, TlsLoadFailuresThrowClearly) {
-  auto options = Harness::test_options();
-  options.tls_cert_file = "/nonexistent/cert.pem";
-  options.tls_key_file = "/nonexistent/key.pem";
-  try {
-    Server s(options, [](Request&) { return Response{}; });
-    FAIL() << "expected std::runtime_error";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("/nonexistent/cert.pem"), std::string::npos) << e.what();
-  }
-  options.tls_key_file.clear();
   EXPECT_THROW(Server(options, [](Request&) { return Response{}; }), std::runtime_error);
 }
 

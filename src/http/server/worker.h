@@ -100,6 +100,7 @@ class Worker {
   ConnectionBase* head_ = nullptr;
   std::size_t connections_ = 0;
   bool draining_ = false;
+  bool drained_ = false;  // draining and no connections left: nothing may re-arm a timer
   bool accept_paused_ = false;
   bool destroying_ = false;  // set in ~Worker: timers below are gone, leave them alone
 
