@@ -1,4 +1,6 @@
 // iamd: the composition root. The only place that chooses concrete stores, sinks and clocks.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
@@ -67,6 +69,12 @@ http::Response route(QueryEndpoint& endpoint, http::Server& server, const http::
 int serve(const ServeOptions& opts) {
   std::filesystem::create_directories(opts.data_dir);
   ::chmod(opts.data_dir.c_str(), 0700);
+  // One process per data directory: SQLite's single writer and the in-process cache generation
+  // assume it. The lock dies with the process, kill -9 included.
+  int lock_fd = ::open((opts.data_dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    throw std::runtime_error("another iamd is already using " + opts.data_dir);
+  }
   if (!opts.store_url.empty() && !opts.store_url.starts_with("sqlite:")) {
     throw std::runtime_error("--store: only the embedded SQLite store is available in this build");
   }

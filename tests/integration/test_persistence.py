@@ -1,13 +1,16 @@
 """Everything survives a restart and a kill -9 right after the response."""
 
 import os
+import shutil
 import signal
 import stat
+import subprocess
+import tempfile
 import unittest
 
 import botocore.exceptions
 
-from harness import ACCOUNT_ID, Iamd
+from harness import ACCOUNT_ID, IAMD_BIN, Iamd
 
 
 class PersistenceTest(unittest.TestCase):
@@ -40,6 +43,36 @@ class PersistenceTest(unittest.TestCase):
                          "last-before-kill")
         self.assertEqual([g["GroupName"] for g in
                           iam.list_groups_for_user(UserName="persisted")["Groups"]], ["kept"])
+
+    def test_a_second_server_is_refused(self):
+        # Same data directory: refused, whatever the port.
+        other = Iamd(data_dir=self.server.data_dir)
+        with self.assertRaises(RuntimeError) as ctx:
+            other.start()
+        self.assertIn("another iamd is already using", str(ctx.exception))
+        # Same port, other data directory: refused, not silently shared.
+        data_dir = tempfile.mkdtemp(prefix="iamd-test-")
+        try:
+            proc = subprocess.run([IAMD_BIN, "serve", "--data-dir", data_dir, "--listen",
+                                   "127.0.0.1:%d" % self.server.port],
+                                  capture_output=True, text=True, timeout=20)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn("Address already in use", proc.stderr)
+        finally:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        self.assertEqual(self.server.client("sts").get_caller_identity()["Account"], ACCOUNT_ID)
+
+    def test_bad_environment_is_refused(self):
+        for env, words in [({"IAMD_ACCOUNT_ID": "12345"}, "IAMD_ACCOUNT_ID must be 12 digits"),
+                           ({"IAMD_ROOT_SECRET_ACCESS_KEY": ""}, "must be set together"),
+                           ({"IAMD_MASTER_KEY": "xyz"}, "master key must be 64 hexadecimal")]:
+            bad = Iamd(env=env)
+            try:
+                with self.assertRaises(RuntimeError) as ctx:
+                    bad.start()
+                self.assertIn(words, str(ctx.exception))
+            finally:
+                bad.cleanup()
 
     def test_generated_root_credentials_file(self):
         server = Iamd(env={"IAMD_ACCOUNT_ID": "", "IAMD_ROOT_ACCESS_KEY_ID": "",

@@ -64,6 +64,16 @@ Worker::Worker(Shared& s, unsigned index, const tcp::endpoint& endpoint)
                              std::to_string(endpoint.port()) + ": " + ec.message());
   };
   boost::system::error_code ec;
+  if (index == 0 && endpoint.port() != 0) {
+    // SO_REUSEPORT would let us silently share a port another process listens on; a probe bound
+    // without it fails with "address in use" instead, as a user expects.
+    tcp::acceptor probe(ioc_);
+    probe.open(endpoint.protocol(), ec);
+    check("open a socket for", ec);
+    probe.set_option(tcp::acceptor::reuse_address(true), ec);
+    probe.bind(endpoint, ec);
+    check("bind", ec);
+  }
   acceptor_.open(endpoint.protocol(), ec);
   check("open a socket for", ec);
   acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
