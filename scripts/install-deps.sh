@@ -20,6 +20,7 @@ if [ "$want" = test ]; then
   if ! python3 -c 'import boto3' >/dev/null 2>&1; then need_pkg python3-boto3; fi
   command -v aws >/dev/null 2>&1 || need_pkg awscli
   command -v clang++ >/dev/null 2>&1 || need_pkg clang
+  command -v openssl >/dev/null 2>&1 || need_pkg openssl
 fi
 
 if [ -n "$missing" ]; then

@@ -15,6 +15,7 @@
 #include "api/operation.h"
 #include "app/bootstrap.h"
 #include "app/master_key.h"
+#include "app/policy_cli.h"
 #include "app/query_endpoint.h"
 #include "authz/view.h"
 #include "crypto/csprng.h"
@@ -155,7 +156,28 @@ int main(int argc, char** argv) {
   serve->add_option("--tls-cert", opts.tls_cert, "PEM certificate chain: serve HTTPS");
   serve->add_option("--tls-key", opts.tls_key, "PEM private key for --tls-cert");
   serve->add_option("--threads", opts.threads, "Worker threads (default: one per core)");
+  iamd::app::PolicyCheckOptions check_opts;
+  iamd::app::PolicyEvalOptions eval_opts;
+  auto* policy_cmd = cli.add_subcommand("policy", "Check or evaluate policy documents offline");
+  policy_cmd->require_subcommand(1);
+  auto* check = policy_cmd->add_subcommand("check", "Print the findings of one policy file");
+  check->add_option("FILE", check_opts.file, "Policy JSON file")->required();
+  check->add_option("--type", check_opts.type,
+                    "identity | trust | boundary | session | scp | resource")
+      ->capture_default_str();
+  auto* eval = policy_cmd->add_subcommand("eval", "Evaluate one request and explain the decision");
+  eval->add_option("--policy", eval_opts.identity_files, "Identity policy file (repeatable)");
+  eval->add_option("--boundary", eval_opts.boundary_files, "Permissions boundary file");
+  eval->add_option("--session", eval_opts.session_files, "Session policy file (repeatable)");
+  eval->add_option("--scp", eval_opts.scp_files, "SCP file, one per level (repeatable)");
+  eval->add_option("--resource-policy", eval_opts.resource_policy_file, "Resource-based policy");
+  eval->add_option("--action", eval_opts.action, "service:Action")->required();
+  eval->add_option("--resource", eval_opts.resource, "Resource ARN")->capture_default_str();
+  eval->add_option("--principal", eval_opts.principal_arn, "Caller ARN");
+  eval->add_option("--context", eval_opts.context, "key=value (repeat for multivalued keys)");
   CLI11_PARSE(cli, argc, argv);
+  if (check->parsed()) return iamd::app::policy_check(check_opts);
+  if (eval->parsed()) return iamd::app::policy_eval(eval_opts);
   if (opts.tls_cert.empty() != opts.tls_key.empty()) {
     std::fprintf(stderr, "iamd: --tls-cert and --tls-key go together\n");
     return 2;

@@ -3,12 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include "core/arn.h"
+#include "policy/aws_managed_policies.h"
+#include "policy/json/parse.h"
 #include "store/entities.h"
+#include "store/policies.h"
 
 namespace iamd::authz {
 
 View::View(store::Store& store, const core::Sealer& sealer) : store_(store), sealer_(sealer) {
-  snapshot_.store(std::make_shared<const Snapshot>(Snapshot{~std::uint64_t{0}, {}}));
+  snapshot_.store(std::make_shared<const Snapshot>(Snapshot{~std::uint64_t{0}, {}, {}, {}}));
 }
 
 std::shared_ptr<const View::Snapshot> View::current() {
@@ -29,11 +32,73 @@ std::shared_ptr<const View::Snapshot> View::current() {
   return *loaded;
 }
 
+std::shared_ptr<const policy::CompiledPolicy> View::compiled(const std::string& source_id,
+                                                             const std::string& source_type,
+                                                             const std::string& document) {
+  std::string cache_key = source_type + '\n' + source_id + '\n' + document;
+  if (auto it = compile_cache_.find(cache_key); it != compile_cache_.end()) {
+    it->second.used_by_generation = loading_generation_;
+    return it->second.policy;
+  }
+  auto parsed = policy::json::parse(document, policy::json::ParseMode::Lenient);
+  if (!parsed) {
+    // Accepted on write, so this is a stored document gone bad: it grants nothing.
+    spdlog::error("authz: stored policy {} does not parse: {}", source_id, parsed.error().message);
+    return nullptr;
+  }
+  auto c = policy::compile(*parsed, policy::PolicySource{source_id, source_type});
+  if (!c) {
+    spdlog::error("authz: stored policy {} does not compile: {}", source_id, c.error().message);
+    return nullptr;
+  }
+  compile_cache_.emplace(std::move(cache_key), CacheEntry{*c, loading_generation_});
+  return *c;
+}
+
+// Reads everything authorization needs. Called under reload_mutex_.
 core::Result<std::shared_ptr<const View::Snapshot>> View::load(std::uint64_t generation) {
   auto snap = std::make_shared<Snapshot>();
   snap->generation = generation;
+  loading_generation_ = generation;
+  for (const auto& p : policy::aws_managed_policies()) {
+    std::string arn = "arn:aws:iam::aws:policy" + std::string(p.path) + std::string(p.name);
+    if (auto c = compiled(arn, "aws-managed", std::string(p.document))) snap->managed[arn] = c;
+  }
   auto st = store_.read([&](store::Transaction& tx) -> core::Status {
     store::Entities entities(tx);
+    store::PolicyEntities policies(tx);
+    auto accounts = entities.list_account_ids();
+    IAMD_TRY(accounts);
+    for (const auto& account : *accounts) {
+      auto managed = policies.list_policies(account);
+      IAMD_TRY(managed);
+      for (const auto& m : *managed) {
+        auto version = policies.find_version(account, m.name, m.default_version_id);
+        IAMD_TRY(version);
+        if (!version->has_value()) continue;
+        if (auto c = compiled(m.arn(), "user-managed", (*version)->document)) {
+          snap->managed[m.arn()] = c;
+        }
+      }
+    }
+    auto managed_of = [&](store::EntityKind kind, const std::string& account, const std::string& id,
+                          std::vector<std::shared_ptr<const policy::CompiledPolicy>>& out)
+        -> core::Status {
+      auto inline_policies = policies.inline_policies(account, kind, id);
+      IAMD_TRY(inline_policies);
+      for (const auto& p : *inline_policies) {
+        if (auto c = compiled(p.name, std::string(store::kind_name(kind)), p.document)) {
+          out.push_back(c);
+        }
+      }
+      auto attached = policies.attached_to(account, kind, id);
+      IAMD_TRY(attached);
+      for (const auto& arn : *attached) {
+        if (auto it = snap->managed.find(arn); it != snap->managed.end()) out.push_back(it->second);
+      }
+      return {};
+    };
+
     auto keys = entities.all_access_keys();
     IAMD_TRY(keys);
     for (const auto& key : *keys) {
@@ -55,6 +120,24 @@ core::Result<std::shared_ptr<const View::Snapshot>> View::load(std::uint64_t gen
         cred->caller.user_id = u.id;
         cred->caller.name = u.name;
         cred->caller.path = u.path;
+        if (!snap->users.contains(u.id)) {
+          auto pp = std::make_shared<PrincipalPolicies>();
+          pp->tags = u.tags;
+          IAMD_TRY(managed_of(store::EntityKind::User, u.account, u.id, pp->identity));
+          auto groups = entities.group_ids_of_user(u.account, u.id);
+          IAMD_TRY(groups);
+          for (const auto& gid : *groups) {
+            IAMD_TRY(managed_of(store::EntityKind::Group, u.account, gid, pp->identity));
+          }
+          if (!u.permissions_boundary_arn.empty()) {
+            auto it = snap->managed.find(u.permissions_boundary_arn);
+            // A boundary that vanished allows nothing rather than everything.
+            pp->boundary = it != snap->managed.end() ? it->second : nullptr;
+            if (!pp->boundary) pp->boundary = compiled("missing-boundary", "none",
+                                                       R"({"Version":"2012-10-17","Statement":[]})");
+          }
+          snap->users.emplace(u.id, std::move(pp));
+        }
       }
       auto secret = sealer_.open(key.sealed_secret, key.id);
       IAMD_TRY(secret);
@@ -64,6 +147,8 @@ core::Result<std::shared_ptr<const View::Snapshot>> View::load(std::uint64_t gen
     return {};
   });
   IAMD_TRY(st);
+  std::erase_if(compile_cache_,
+                [&](const auto& entry) { return entry.second.used_by_generation != generation; });
   return std::shared_ptr<const Snapshot>(std::move(snap));
 }
 
@@ -73,11 +158,16 @@ std::shared_ptr<const Credential> View::find_credential(std::string_view access_
   return it == snap->credentials.end() ? nullptr : it->second;
 }
 
-Decision View::authorize(const api::Caller& caller, std::string_view action,
-                         std::string_view resource) const {
-  if (action == "sts:GetCallerIdentity") return {true, {}};
-  if (caller.type == api::PrincipalType::Root) return {true, {}};
-  return {false, access_denied_message(caller.arn, action, resource)};
+std::shared_ptr<const PrincipalPolicies> View::user_policies(std::string_view user_id) {
+  auto snap = current();
+  auto it = snap->users.find(std::string(user_id));
+  return it == snap->users.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const policy::CompiledPolicy> View::managed_policy(std::string_view arn) {
+  auto snap = current();
+  auto it = snap->managed.find(std::string(arn));
+  return it == snap->managed.end() ? nullptr : it->second;
 }
 
 View::UseShard& View::shard_for(std::string_view access_key_id) const {
@@ -119,22 +209,6 @@ core::Status View::flush_key_use() {
     }
     return {};
   });
-}
-
-std::string access_denied_message(std::string_view caller_arn, std::string_view action,
-                                  std::string_view resource) {
-  std::string msg = "User: ";
-  msg += caller_arn;
-  msg += " is not authorized to perform: ";
-  msg += action;
-  if (!resource.empty()) {
-    msg += " on resource: ";
-    msg += resource;
-  }
-  msg += " because no identity-based policy allows the ";
-  msg += action;
-  msg += " action";
-  return msg;
 }
 
 }  // namespace iamd::authz

@@ -14,6 +14,9 @@
 #include "core/result.h"
 #include "core/sealer.h"
 #include "core/secret.h"
+#include "policy/compile.h"
+#include "policy/evaluate.h"
+#include "store/entities.h"
 #include "store/store.h"
 
 namespace iamd::authz {
@@ -36,6 +39,24 @@ struct KeyUse {
 struct Decision {
   bool allowed = false;
   std::string message;
+  policy::Evaluation evaluation;
+};
+
+/// What a handler asks: an action on a resource, with the action's own condition keys
+/// (aws:RequestTag/*, aws:TagKeys, iam:PolicyARN, iam:PermissionsBoundary, ...) and the target's
+/// tags (aws:ResourceTag/* and iam:ResourceTag/*).
+struct Request {
+  std::string_view action;
+  std::string_view resource;
+  std::vector<std::pair<std::string, policy::ContextValue>> keys = {};
+  const std::vector<store::Tag>* resource_tags = nullptr;
+};
+
+/// The policies that apply to one principal, compiled.
+struct PrincipalPolicies {
+  std::vector<std::shared_ptr<const policy::CompiledPolicy>> identity;
+  std::shared_ptr<const policy::CompiledPolicy> boundary;  // null: none
+  std::vector<store::Tag> tags;                           // aws:PrincipalTag/*
 };
 
 class View {
@@ -45,11 +66,14 @@ class View {
   /// The key with this id, or nullptr when no such key exists. Keys of deleted users vanish.
   std::shared_ptr<const Credential> find_credential(std::string_view access_key_id);
 
-  /// Whether `caller` may perform `action` on `resource`.
-  /// Until the policy language lands, root may do everything in its own account and every other
-  /// principal only sts:GetCallerIdentity, which AWS allows to everyone.
-  Decision authorize(const api::Caller& caller, std::string_view action,
-                     std::string_view resource) const;
+  /// Whether the caller of `ctx` may perform the request, by AWS's evaluation logic over the
+  /// caller's identity policies, boundary and the account's SCPs (authorize.cc).
+  Decision authorize(const api::Context& ctx, const Request& request);
+
+  /// The compiled policies of an IAM user (by id), or nullptr when unknown.
+  std::shared_ptr<const PrincipalPolicies> user_policies(std::string_view user_id);
+  /// A managed policy (AWS or customer) by ARN, compiled from its default version; nullptr if none.
+  std::shared_ptr<const policy::CompiledPolicy> managed_policy(std::string_view arn);
 
   /// Notes that a long-term key signed a request. Kept in memory (sharded locks) and written to the
   /// store by flush_key_use(), so that authentication never writes to the database.
@@ -63,13 +87,28 @@ class View {
   struct Snapshot {
     std::uint64_t generation = 0;
     std::unordered_map<std::string, std::shared_ptr<const Credential>> credentials;
+    std::unordered_map<std::string, std::shared_ptr<const PrincipalPolicies>> users;  // by user id
+    std::unordered_map<std::string, std::shared_ptr<const policy::CompiledPolicy>> managed;  // by ARN
   };
   std::shared_ptr<const Snapshot> current();
   core::Result<std::shared_ptr<const Snapshot>> load(std::uint64_t generation);
+  /// Parses (leniently: stored documents must always load) and compiles, reusing the result of an
+  /// earlier load when the same document is seen again.
+  std::shared_ptr<const policy::CompiledPolicy> compiled(const std::string& source_id,
+                                                        const std::string& source_type,
+                                                        const std::string& document);
 
   store::Store& store_;
   const core::Sealer& sealer_;
   std::mutex reload_mutex_;
+  // Guarded by reload_mutex_: compiled documents by (source, document), kept across loads and
+  // pruned to what the latest load used.
+  struct CacheEntry {
+    std::shared_ptr<const policy::CompiledPolicy> policy;
+    std::uint64_t used_by_generation = 0;
+  };
+  std::unordered_map<std::string, CacheEntry> compile_cache_;
+  std::uint64_t loading_generation_ = 0;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
 
   static constexpr size_t kUseShards = 16;
@@ -81,9 +120,5 @@ class View {
   mutable UseShard use_shards_[kUseShards];
 };
 
-/// AWS's AccessDenied text: "User: ARN is not authorized to perform: ACTION on resource: RES
-/// because no identity-based policy allows the ACTION action".
-std::string access_denied_message(std::string_view caller_arn, std::string_view action,
-                                  std::string_view resource);
 
 }  // namespace iamd::authz

@@ -26,7 +26,7 @@ void write_user(api::OutNode& out, const store::User& u, bool with_details) {
   if (!with_details) return;
   if (!u.permissions_boundary_arn.empty()) {
     auto& b = out.add_struct("PermissionsBoundary");
-    b.add_string("PermissionsBoundaryType", "Policy");
+    b.add_string("PermissionsBoundaryType", "PermissionsBoundaryPolicy");
     b.add_string("PermissionsBoundaryArn", u.permissions_boundary_arn);
   }
   if (!u.tags.empty()) write_tags(out.add_list("Tags"), u.tags);
@@ -106,9 +106,25 @@ core::Error no_such_group(std::string_view name) {
 
 core::Status Service::authorize(const api::Context& ctx, std::string_view action,
                                 std::string_view resource) const {
-  authz::Decision d = d_.view.authorize(ctx.caller, action, resource);
+  return authorize(ctx, authz::Request{action, resource});
+}
+
+core::Status Service::authorize(const api::Context& ctx, const authz::Request& request) const {
+  authz::Decision d = d_.view.authorize(ctx, request);
   if (d.allowed) return {};
   return core::Error{ErrorCode::AccessDenied, std::move(d.message)};
+}
+
+std::vector<std::pair<std::string, policy::ContextValue>> request_tag_keys(
+    const std::vector<store::Tag>& tags) {
+  std::vector<std::pair<std::string, policy::ContextValue>> keys;
+  policy::ContextValue tag_keys{{}, true};
+  for (const auto& t : tags) {
+    keys.emplace_back("aws:RequestTag/" + t.key, policy::ContextValue{{t.value}, false});
+    tag_keys.values.push_back(t.key);
+  }
+  keys.emplace_back("aws:TagKeys", std::move(tag_keys));
+  return keys;
 }
 
 core::Result<std::optional<std::string>> Service::target_user_name(
@@ -125,16 +141,18 @@ core::Result<std::optional<std::string>> Service::target_user_name(
   }
 }
 
-core::Result<store::User> Service::load_user(store::Entities& e, const api::Context& ctx,
-                                             std::string_view name,
-                                             std::string_view action) const {
+core::Result<store::User> Service::load_user(
+    store::Entities& e, const api::Context& ctx, std::string_view name, std::string_view action,
+    std::vector<std::pair<std::string, policy::ContextValue>> keys) const {
   auto u = e.find_user(ctx.caller.account, name);
   IAMD_TRY(u);
   if (!u->has_value()) {
-    IAMD_TRY(authorize(ctx, action, core::iam_arn(ctx.caller.account, "user", "/", name)));
+    std::string arn = core::iam_arn(ctx.caller.account, "user", "/", name);
+    IAMD_TRY(authorize(ctx, authz::Request{action, arn, std::move(keys)}));
     return no_such_user(name);
   }
-  IAMD_TRY(authorize(ctx, action, user_arn(**u)));
+  std::string arn = user_arn(**u);
+  IAMD_TRY(authorize(ctx, authz::Request{action, arn, std::move(keys), &(*u)->tags}));
   return std::move(**u);
 }
 
@@ -191,6 +209,40 @@ void Service::register_operations(api::Registry& registry) {
   add("ListAccountAliases", &Service::list_account_aliases);
   add("DeleteAccountAlias", &Service::delete_account_alias);
   add("GetAccountSummary", &Service::get_account_summary);
+  add("CreatePolicy", &Service::create_policy);
+  add("GetPolicy", &Service::get_policy);
+  add("ListPolicies", &Service::list_policies);
+  add("DeletePolicy", &Service::delete_policy);
+  add("CreatePolicyVersion", &Service::create_policy_version);
+  add("GetPolicyVersion", &Service::get_policy_version);
+  add("ListPolicyVersions", &Service::list_policy_versions);
+  add("DeletePolicyVersion", &Service::delete_policy_version);
+  add("SetDefaultPolicyVersion", &Service::set_default_policy_version);
+  add("TagPolicy", &Service::tag_policy);
+  add("UntagPolicy", &Service::untag_policy);
+  add("ListPolicyTags", &Service::list_policy_tags);
+  add("AttachUserPolicy", &Service::attach_user_policy);
+  add("DetachUserPolicy", &Service::detach_user_policy);
+  add("AttachGroupPolicy", &Service::attach_group_policy);
+  add("DetachGroupPolicy", &Service::detach_group_policy);
+  add("ListAttachedUserPolicies", &Service::list_attached_user_policies);
+  add("ListAttachedGroupPolicies", &Service::list_attached_group_policies);
+  add("ListEntitiesForPolicy", &Service::list_entities_for_policy);
+  add("PutUserPermissionsBoundary", &Service::put_user_permissions_boundary);
+  add("DeleteUserPermissionsBoundary", &Service::delete_user_permissions_boundary);
+  add("PutUserPolicy", &Service::put_user_policy);
+  add("GetUserPolicy", &Service::get_user_policy);
+  add("DeleteUserPolicy", &Service::delete_user_policy);
+  add("ListUserPolicies", &Service::list_user_policies);
+  add("PutGroupPolicy", &Service::put_group_policy);
+  add("GetGroupPolicy", &Service::get_group_policy);
+  add("DeleteGroupPolicy", &Service::delete_group_policy);
+  add("ListGroupPolicies", &Service::list_group_policies);
+  add("GetAccountAuthorizationDetails", &Service::get_account_authorization_details);
+  add("SimulatePrincipalPolicy", &Service::simulate_principal_policy);
+  add("SimulateCustomPolicy", &Service::simulate_custom_policy);
+  add("GetContextKeysForPrincipalPolicy", &Service::get_context_keys_for_principal_policy);
+  add("GetContextKeysForCustomPolicy", &Service::get_context_keys_for_custom_policy);
 }
 
 }  // namespace iamd::iam

@@ -149,6 +149,19 @@ core::Result<api::Output> Service::delete_group(const api::Context& ctx, api::In
       return core::Error{ErrorCode::DeleteConflict,
                          "Cannot delete entity, must remove users from group first."};
     }
+    store::PolicyEntities p(tx);
+    auto inline_policies = p.inline_policies(group->account, store::EntityKind::Group, group->id);
+    IAMD_TRY(inline_policies);
+    if (!inline_policies->empty()) {
+      return core::Error{ErrorCode::DeleteConflict,
+                         "Cannot delete entity, must delete policies first."};
+    }
+    auto attached = p.attached_to(group->account, store::EntityKind::Group, group->id);
+    IAMD_TRY(attached);
+    if (!attached->empty()) {
+      return core::Error{ErrorCode::DeleteConflict,
+                         "Cannot delete entity, must detach all policies first."};
+    }
     return e.erase_group(*group);
   }));
   return api::Output::none();

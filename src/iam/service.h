@@ -11,7 +11,9 @@
 #include "authz/view.h"
 #include "core/random.h"
 #include "core/sealer.h"
+#include "iam/policy_documents.h"
 #include "store/entities.h"
+#include "store/policies.h"
 #include "store/store.h"
 
 namespace iamd::iam {
@@ -71,10 +73,54 @@ class Service {
   Out list_account_aliases(const api::Context& ctx, api::Input& in);
   Out delete_account_alias(const api::Context& ctx, api::Input& in);
   Out get_account_summary(const api::Context& ctx, api::Input& in);
+  // policies.cc
+  Out create_policy(const api::Context& ctx, api::Input& in);
+  Out get_policy(const api::Context& ctx, api::Input& in);
+  Out list_policies(const api::Context& ctx, api::Input& in);
+  Out delete_policy(const api::Context& ctx, api::Input& in);
+  Out create_policy_version(const api::Context& ctx, api::Input& in);
+  Out get_policy_version(const api::Context& ctx, api::Input& in);
+  Out list_policy_versions(const api::Context& ctx, api::Input& in);
+  Out delete_policy_version(const api::Context& ctx, api::Input& in);
+  Out set_default_policy_version(const api::Context& ctx, api::Input& in);
+  Out tag_policy(const api::Context& ctx, api::Input& in);
+  Out untag_policy(const api::Context& ctx, api::Input& in);
+  Out list_policy_tags(const api::Context& ctx, api::Input& in);
+  // attachments.cc
+  Out attach_user_policy(const api::Context& ctx, api::Input& in);
+  Out detach_user_policy(const api::Context& ctx, api::Input& in);
+  Out attach_group_policy(const api::Context& ctx, api::Input& in);
+  Out detach_group_policy(const api::Context& ctx, api::Input& in);
+  Out list_attached_user_policies(const api::Context& ctx, api::Input& in);
+  Out list_attached_group_policies(const api::Context& ctx, api::Input& in);
+  Out list_entities_for_policy(const api::Context& ctx, api::Input& in);
+  Out put_user_permissions_boundary(const api::Context& ctx, api::Input& in);
+  Out delete_user_permissions_boundary(const api::Context& ctx, api::Input& in);
+  // inline_policies.cc
+  Out put_user_policy(const api::Context& ctx, api::Input& in);
+  Out get_user_policy(const api::Context& ctx, api::Input& in);
+  Out delete_user_policy(const api::Context& ctx, api::Input& in);
+  Out list_user_policies(const api::Context& ctx, api::Input& in);
+  Out put_group_policy(const api::Context& ctx, api::Input& in);
+  Out get_group_policy(const api::Context& ctx, api::Input& in);
+  Out delete_group_policy(const api::Context& ctx, api::Input& in);
+  Out list_group_policies(const api::Context& ctx, api::Input& in);
+  // authorization_details.cc
+  Out get_account_authorization_details(const api::Context& ctx, api::Input& in);
+
+  // simulator.cc
+  Out simulate_principal_policy(const api::Context& ctx, api::Input& in);
+  Out simulate_custom_policy(const api::Context& ctx, api::Input& in);
+  Out get_context_keys_for_principal_policy(const api::Context& ctx, api::Input& in);
+  Out get_context_keys_for_custom_policy(const api::Context& ctx, api::Input& in);
+  Out simulate(const api::Context& ctx, api::Input& in, bool principal);
+  Out get_context_keys(const api::Context& ctx, api::Input& in, bool principal);
 
   /// AccessDenied unless the caller may perform `action` on `resource`.
   core::Status authorize(const api::Context& ctx, std::string_view action,
                          std::string_view resource) const;
+  /// The same, with the action's condition keys and the target's tags.
+  core::Status authorize(const api::Context& ctx, const authz::Request& request) const;
   /// The user a call is about: `name` when given, else the calling IAM user. For root with no
   /// name, nullopt (the call is about root itself).
   core::Result<std::optional<std::string>> target_user_name(const api::Context& ctx,
@@ -84,8 +130,9 @@ class Service {
   /// The user named `name`, once the caller may perform `action` on it. When it does not exist,
   /// the caller is still authorized first (on the path-less ARN), so that a denied caller learns
   /// nothing about which users exist.
-  core::Result<store::User> load_user(store::Entities& e, const api::Context& ctx,
-                                      std::string_view name, std::string_view action) const;
+  core::Result<store::User> load_user(
+      store::Entities& e, const api::Context& ctx, std::string_view name, std::string_view action,
+      std::vector<std::pair<std::string, policy::ContextValue>> keys = {}) const;
   core::Result<store::Group> load_group(store::Entities& e, const api::Context& ctx,
                                         std::string_view name, std::string_view action) const;
 
@@ -97,6 +144,12 @@ class Service {
   core::Result<KeyOwner> resolve_key_owner(store::Entities& e, const api::Context& ctx,
                                            const std::optional<std::string>& user_name,
                                            std::string_view action) const;
+
+  /// The managed policy `arn` names (the caller's own or an AWS managed one), once the caller may
+  /// perform `action` on it. InvalidInput for a malformed ARN; the caller is authorized on the ARN
+  /// as given before the policy is looked up (policies.cc).
+  core::Result<ManagedPolicyRef> load_policy(store::PolicyEntities& p, const api::Context& ctx,
+                                             std::string_view arn, std::string_view action) const;
 
   Deps d_;
 };
@@ -116,6 +169,10 @@ core::Status check_tags(const std::vector<store::Tag>& tags);
 /// Adds or overwrites `incoming` into `tags` (keys compare case-insensitively, as for users and
 /// roles); LimitExceeded beyond 50.
 core::Status merge_tags(std::vector<store::Tag>& tags, const std::vector<store::Tag>& incoming);
+
+/// aws:RequestTag/<key> for each tag and aws:TagKeys, for calls that carry tags.
+std::vector<std::pair<std::string, policy::ContextValue>> request_tag_keys(
+    const std::vector<store::Tag>& tags);
 
 core::Error no_such_user(std::string_view name);
 core::Error no_such_group(std::string_view name);

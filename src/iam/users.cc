@@ -31,12 +31,14 @@ core::Result<api::Output> Service::create_user(const api::Context& ctx, api::Inp
   IAMD_TRY(in.finish());
   IAMD_TRY(check_tags(user.tags));
   user.account = ctx.caller.account;
-  IAMD_TRY(authorize(ctx, "iam:CreateUser", user_arn(user)));
-  if (boundary) {
-    // Managed policies arrive with the policy language; until then no policy can be named.
-    return core::Error{ErrorCode::NoSuchEntity,
-                       "Scope ARN: " + *boundary + " does not exist or is not attachable."};
+  {
+    std::string arn = user_arn(user);
+    authz::Request request{"iam:CreateUser", arn, request_tag_keys(user.tags)};
+    if (boundary) request.keys.emplace_back("iam:PermissionsBoundary",
+                                            policy::ContextValue{{*boundary}, false});
+    IAMD_TRY(authorize(ctx, request));
   }
+  if (boundary && !parse_policy_arn(*boundary)) return invalid_policy_arn(*boundary);
   user.id = core::make_entity_id(d_.random, core::id_prefix::kUser);
   user.create_date = std::chrono::time_point_cast<std::chrono::seconds>(ctx.now);
 
@@ -50,6 +52,13 @@ core::Result<api::Output> Service::create_user(const api::Context& ctx, api::Inp
     if (*count >= kUsersQuota) {
       return core::Error{ErrorCode::LimitExceeded,
                          "Cannot exceed quota for UsersPerAccount: " + std::to_string(kUsersQuota)};
+    }
+    if (boundary) {
+      // The boundary must be an existing managed policy (AWS's or the account's own).
+      store::PolicyEntities p(tx);
+      IAMD_TRY(find_attachable_policy(p, user.account, *boundary));
+      user.permissions_boundary_arn = *boundary;
+      IAMD_TRY(p.set_boundary_use(user.account, store::EntityKind::User, user.id, *boundary, true));
     }
     return e.put_user(user);
   }));
@@ -162,6 +171,18 @@ core::Result<api::Output> Service::delete_user(const api::Context& ctx, api::Inp
     auto groups = e.group_ids_of_user(account, user->id);
     IAMD_TRY(groups);
     if (!groups->empty()) return conflict("remove user from all groups");
+    store::PolicyEntities p(tx);
+    auto inline_policies = p.inline_policies(account, store::EntityKind::User, user->id);
+    IAMD_TRY(inline_policies);
+    if (!inline_policies->empty()) return conflict("delete policies");
+    auto attached = p.attached_to(account, store::EntityKind::User, user->id);
+    IAMD_TRY(attached);
+    if (!attached->empty()) return conflict("detach all policies");
+    // A boundary does not block deletion; the policy just stops counting this user.
+    if (!user->permissions_boundary_arn.empty()) {
+      IAMD_TRY(p.set_boundary_use(account, store::EntityKind::User, user->id,
+                                  user->permissions_boundary_arn, false));
+    }
     return e.erase_user(*user);
   }));
   return api::Output::none();
@@ -175,7 +196,7 @@ core::Result<api::Output> Service::tag_user(const api::Context& ctx, api::Input&
   IAMD_TRY(check_tags(tags));
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     Entities e(tx);
-    auto user = load_user(e, ctx, name, "iam:TagUser");
+    auto user = load_user(e, ctx, name, "iam:TagUser", request_tag_keys(tags));
     IAMD_TRY(user);
     IAMD_TRY(merge_tags(user->tags, tags));
     return e.put_user(*user);
@@ -190,7 +211,8 @@ core::Result<api::Output> Service::untag_user(const api::Context& ctx, api::Inpu
   IAMD_TRY(in.finish());
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     Entities e(tx);
-    auto user = load_user(e, ctx, name, "iam:UntagUser");
+    auto user = load_user(e, ctx, name, "iam:UntagUser",
+                          {{"aws:TagKeys", policy::ContextValue{keys, true}}});
     IAMD_TRY(user);
     std::erase_if(user->tags, [&](const store::Tag& t) {
       for (const auto& k : keys) {

@@ -28,6 +28,9 @@ struct PrincipalInfo {
   std::string user_id;   // unique id (AIDA..., AROA...:session)
   std::string service;   // Service: "ec2.amazonaws.com"
   std::string federated; // WebIdentity/Saml: the provider ARN, or a well-known name
+  /// FederatedUser: the ARN of the IAM user who called GetFederationToken (a resource policy
+  /// naming that user grants to the session, capped by boundary and session policy, §4.4).
+  std::string source_user_arn;
 };
 
 class RequestContext {

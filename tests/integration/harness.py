@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -45,8 +46,19 @@ class Iamd:
         self.log_path = os.path.join(self.data_dir, "server.log")
 
     @property
+    def tls_cert(self):
+        args = self.extra_args
+        return args[args.index("--tls-cert") + 1] if "--tls-cert" in args else None
+
+    @property
     def endpoint(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % ("https" if self.tls_cert else "http", self.port)
+
+    def _health_connection(self):
+        if self.tls_cert:
+            ctx = ssl.create_default_context(cafile=self.tls_cert)
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=1, context=ctx)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
 
     def start(self):
         log = open(self.log_path, "ab")
@@ -59,7 +71,7 @@ class Iamd:
             if self.proc.poll() is not None:
                 raise RuntimeError("iamd exited with %s:\n%s" % (self.proc.returncode, self.log()))
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                conn = self._health_connection()
                 conn.request("GET", "/healthz")
                 if conn.getresponse().status == 200:
                     return self
@@ -92,7 +104,7 @@ class Iamd:
                region="us-east-1", validate=True):
         """A boto3 client; validate=False lets bad input through to the server."""
         return boto3.client(
-            service, endpoint_url=self.endpoint, region_name=region,
+            service, endpoint_url=self.endpoint, region_name=region, verify=self.tls_cert,
             aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token,
             config=botocore.config.Config(retries={"max_attempts": 1},
                                           parameter_validation=validate))
