@@ -15,6 +15,7 @@
 #include "api/operation.h"
 #include "app/bootstrap.h"
 #include "app/master_key.h"
+#include "app/policy_batch.h"
 #include "app/policy_cli.h"
 #include "app/query_endpoint.h"
 #include "authz/view.h"
@@ -175,9 +176,12 @@ int main(int argc, char** argv) {
   eval->add_option("--resource", eval_opts.resource, "Resource ARN")->capture_default_str();
   eval->add_option("--principal", eval_opts.principal_arn, "Caller ARN");
   eval->add_option("--context", eval_opts.context, "key=value (repeat for multivalued keys)");
+  auto* eval_batch = policy_cmd->add_subcommand(
+      "eval-batch", "Evaluate JSON Lines cases from stdin, one JSON result per line to stdout");
   CLI11_PARSE(cli, argc, argv);
   if (check->parsed()) return iamd::app::policy_check(check_opts);
   if (eval->parsed()) return iamd::app::policy_eval(eval_opts);
+  if (eval_batch->parsed()) return iamd::app::policy_eval_batch(stdin, stdout);
   if (opts.tls_cert.empty() != opts.tls_key.empty()) {
     std::fprintf(stderr, "iamd: --tls-cert and --tls-key go together\n");
     return 2;

@@ -7,11 +7,14 @@
 #include "policy/json/parse.h"
 #include "store/entities.h"
 #include "store/policies.h"
+#include "store/roles.h"
 
 namespace iamd::authz {
 
 View::View(store::Store& store, const core::Sealer& sealer) : store_(store), sealer_(sealer) {
-  snapshot_.store(std::make_shared<const Snapshot>(Snapshot{~std::uint64_t{0}, {}, {}, {}}));
+  auto empty = std::make_shared<Snapshot>();
+  empty->generation = ~std::uint64_t{0};
+  snapshot_.store(std::shared_ptr<const Snapshot>(std::move(empty)));
 }
 
 std::shared_ptr<const View::Snapshot> View::current() {
@@ -144,12 +147,78 @@ core::Result<std::shared_ptr<const View::Snapshot>> View::load(std::uint64_t gen
       cred->secret = std::move(*secret);
       snap->credentials.emplace(key.id, std::move(cred));
     }
-    return {};
+    return load_roles(tx, *snap);
   });
   IAMD_TRY(st);
   std::erase_if(compile_cache_,
                 [&](const auto& entry) { return entry.second.used_by_generation != generation; });
   return std::shared_ptr<const Snapshot>(std::move(snap));
+}
+
+core::Status View::load_roles(store::Transaction& tx, Snapshot& snap) {
+  store::Entities entities(tx);
+  store::PolicyEntities policies(tx);
+  store::RoleEntities roles(tx);
+  auto accounts = entities.list_account_ids();
+  IAMD_TRY(accounts);
+  for (const auto& account : *accounts) {
+    auto all = roles.all_roles(account);
+    IAMD_TRY(all);
+    for (const auto& r : *all) {
+      auto pp = std::make_shared<PrincipalPolicies>();
+      pp->tags = r.tags;
+      auto inline_policies = policies.inline_policies(account, store::EntityKind::Role, r.id);
+      IAMD_TRY(inline_policies);
+      for (const auto& p : *inline_policies) {
+        if (auto c = compiled(p.name, "role", p.document)) pp->identity.push_back(c);
+      }
+      auto attached = policies.attached_to(account, store::EntityKind::Role, r.id);
+      IAMD_TRY(attached);
+      for (const auto& arn : *attached) {
+        if (auto it = snap.managed.find(arn); it != snap.managed.end()) {
+          pp->identity.push_back(it->second);
+        }
+      }
+      if (!r.permissions_boundary_arn.empty()) {
+        auto it = snap.managed.find(r.permissions_boundary_arn);
+        // A boundary that vanished allows nothing rather than everything.
+        pp->boundary = it != snap.managed.end() ? it->second : nullptr;
+        if (!pp->boundary) {
+          pp->boundary = compiled("missing-boundary", "none",
+                                  R"({"Version":"2012-10-17","Statement":[]})");
+        }
+      }
+      auto info = std::make_shared<RoleInfo>();
+      info->account = r.account;
+      info->id = r.id;
+      info->name = r.name;
+      info->path = r.path;
+      info->arn = r.arn();
+      info->max_session_duration = r.max_session_duration;
+      info->trust = compiled(info->arn, "resource", r.assume_role_policy_document);
+      info->policies = std::move(pp);
+      snap.roles_by_arn.emplace(info->arn, info);
+      snap.roles_by_id.emplace(info->id, std::move(info));
+    }
+  }
+  return {};
+}
+
+std::shared_ptr<const RoleInfo> View::find_role_by_arn(std::string_view arn) {
+  auto snap = current();
+  auto it = snap->roles_by_arn.find(std::string(arn));
+  return it == snap->roles_by_arn.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const RoleInfo> View::find_role_by_id(std::string_view role_id) {
+  auto snap = current();
+  auto it = snap->roles_by_id.find(std::string(role_id));
+  return it == snap->roles_by_id.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const PrincipalPolicies> View::role_policies(std::string_view role_id) {
+  auto role = find_role_by_id(role_id);
+  return role ? role->policies : nullptr;
 }
 
 std::shared_ptr<const Credential> View::find_credential(std::string_view access_key_id) {

@@ -59,6 +59,22 @@ struct PrincipalPolicies {
   std::vector<store::Tag> tags;                           // aws:PrincipalTag/*
 };
 
+/// An IAM role as STS needs it: who it is, whom it trusts, how long its sessions may last, and
+/// (in `policies`) what its sessions may do: its inline and attached policies, its boundary (a
+/// boundary whose policy vanished allows nothing) and its tags.
+struct RoleInfo {
+  std::string account;
+  std::string id;    // AROA..., the session's aws:userid prefix
+  std::string name;  // as created (role names compare case-sensitively in AssumeRole ARNs)
+  std::string path;  // "/" or "/a/b/"
+  std::string arn;   // arn:aws:iam::ACCOUNT:role/PATH/NAME
+  int max_session_duration = 3600;  // seconds
+  /// The trust policy, compiled (source type "resource", id the role ARN). Null when the stored
+  /// document no longer compiles: such a role trusts no one.
+  std::shared_ptr<const policy::CompiledPolicy> trust;
+  std::shared_ptr<const PrincipalPolicies> policies;  // never null
+};
+
 class View {
  public:
   View(store::Store& store, const core::Sealer& sealer);
@@ -75,6 +91,14 @@ class View {
   /// A managed policy (AWS or customer) by ARN, compiled from its default version; nullptr if none.
   std::shared_ptr<const policy::CompiledPolicy> managed_policy(std::string_view arn);
 
+  /// The role with exactly this ARN (path and name as stored, case-sensitively, as AssumeRole's
+  /// RoleArn must give them), or nullptr. Roles of every account the store holds.
+  std::shared_ptr<const RoleInfo> find_role_by_arn(std::string_view arn);
+  /// The role with this unique id (AROA...), or nullptr.
+  std::shared_ptr<const RoleInfo> find_role_by_id(std::string_view role_id);
+  /// The compiled policies of a role (by id), or nullptr when unknown: for role sessions.
+  std::shared_ptr<const PrincipalPolicies> role_policies(std::string_view role_id);
+
   /// Notes that a long-term key signed a request. Kept in memory (sharded locks) and written to the
   /// store by flush_key_use(), so that authentication never writes to the database.
   void record_key_use(std::string_view access_key_id, KeyUse use);
@@ -89,9 +113,13 @@ class View {
     std::unordered_map<std::string, std::shared_ptr<const Credential>> credentials;
     std::unordered_map<std::string, std::shared_ptr<const PrincipalPolicies>> users;  // by user id
     std::unordered_map<std::string, std::shared_ptr<const policy::CompiledPolicy>> managed;  // by ARN
+    std::unordered_map<std::string, std::shared_ptr<const RoleInfo>> roles_by_id;
+    std::unordered_map<std::string, std::shared_ptr<const RoleInfo>> roles_by_arn;
   };
   std::shared_ptr<const Snapshot> current();
   core::Result<std::shared_ptr<const Snapshot>> load(std::uint64_t generation);
+  /// Adds every role of every account to `snap` (whose managed policies are loaded already).
+  core::Status load_roles(store::Transaction& tx, Snapshot& snap);
   /// Parses (leniently: stored documents must always load) and compiles, reusing the result of an
   /// earlier load when the same document is seen again.
   std::shared_ptr<const policy::CompiledPolicy> compiled(const std::string& source_id,

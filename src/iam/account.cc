@@ -77,7 +77,8 @@ core::Result<api::Output> Service::delete_account_alias(const api::Context& ctx,
 core::Result<api::Output> Service::get_account_summary(const api::Context& ctx, api::Input& in) {
   IAMD_TRY(in.finish());
   IAMD_TRY(authorize(ctx, "iam:GetAccountSummary", "*"));
-  size_t users = 0, groups = 0, root_keys = 0;
+  size_t users = 0, groups = 0, roles = 0, policies = 0, root_keys = 0;
+  store::MfaCounts mfa;
   IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
     Entities e(tx);
     auto u = e.count_users(ctx.caller.account);
@@ -86,9 +87,18 @@ core::Result<api::Output> Service::get_account_summary(const api::Context& ctx, 
     IAMD_TRY(g);
     auto k = e.access_keys_of(ctx.caller.account, store::kRootOwner);
     IAMD_TRY(k);
+    auto r = store::RoleEntities(tx).count_roles(ctx.caller.account);
+    IAMD_TRY(r);
+    auto p = store::PolicyEntities(tx).list_policies(ctx.caller.account);
+    IAMD_TRY(p);
     users = *u;
     groups = *g;
+    roles = *r;
+    policies = p->size();  // customer managed ones; AWS's are not the account's
     root_keys = k->size();
+    auto m = store::MfaEntities(tx).count(ctx.caller.account);
+    IAMD_TRY(m);
+    mfa = *m;
     return {};
   }));
   // Counts of what exists, then AWS's default quotas (spec §2.0), as SummaryMap entries.
@@ -97,9 +107,9 @@ core::Result<api::Output> Service::get_account_summary(const api::Context& ctx, 
       {"UsersQuota", 5000},
       {"Groups", static_cast<std::int64_t>(groups)},
       {"GroupsQuota", 300},
-      {"Roles", 0},
+      {"Roles", static_cast<std::int64_t>(roles)},
       {"RolesQuota", 1000},
-      {"Policies", 0},
+      {"Policies", static_cast<std::int64_t>(policies)},
       {"PoliciesQuota", 1500},
       {"PolicySizeQuota", 6144},
       {"PolicyVersionsInUse", 0},
@@ -120,9 +130,9 @@ core::Result<api::Output> Service::get_account_summary(const api::Context& ctx, 
       {"InstanceProfiles", 0},
       {"InstanceProfilesQuota", 1000},
       {"Providers", 0},
-      {"MFADevices", 0},
-      {"MFADevicesInUse", 0},
-      {"AccountMFAEnabled", 0},
+      {"MFADevices", static_cast<std::int64_t>(mfa.devices)},
+      {"MFADevicesInUse", static_cast<std::int64_t>(mfa.in_use)},
+      {"AccountMFAEnabled", mfa.root_enabled ? 1 : 0},
       {"AccountAccessKeysPresent", root_keys > 0 ? 1 : 0},
       {"AccountPasswordPresent", 0},
       {"AccountSigningCertificatesPresent", 0},

@@ -1,5 +1,6 @@
 // Managed policy attachments and permissions boundaries: Attach/Detach{User,Group}Policy,
 // ListAttached{User,Group}Policies, ListEntitiesForPolicy, Put/DeleteUserPermissionsBoundary.
+// The role forms are in role_policies.cc.
 #include <algorithm>
 
 #include "core/arn.h"
@@ -86,7 +87,7 @@ core::Result<api::Output> Service::attach_user_policy(const api::Context& ctx, a
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     Entities e(tx);
     PolicyEntities p(tx);
-    auto user = load_user(e, ctx, name, "iam:AttachUserPolicy");
+    auto user = load_user(e, ctx, name, "iam:AttachUserPolicy", policy_arn_key(arn));
     IAMD_TRY(user);
     return attach_policy(p, ctx.caller.account, EntityKind::User, user->id, arn);
   }));
@@ -101,7 +102,7 @@ core::Result<api::Output> Service::detach_user_policy(const api::Context& ctx, a
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     Entities e(tx);
     PolicyEntities p(tx);
-    auto user = load_user(e, ctx, name, "iam:DetachUserPolicy");
+    auto user = load_user(e, ctx, name, "iam:DetachUserPolicy", policy_arn_key(arn));
     IAMD_TRY(user);
     return detach_policy(p, ctx.caller.account, EntityKind::User, user->id, arn);
   }));
@@ -116,7 +117,7 @@ core::Result<api::Output> Service::attach_group_policy(const api::Context& ctx, 
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     Entities e(tx);
     PolicyEntities p(tx);
-    auto group = load_group(e, ctx, name, "iam:AttachGroupPolicy");
+    auto group = load_group(e, ctx, name, "iam:AttachGroupPolicy", policy_arn_key(arn));
     IAMD_TRY(group);
     return attach_policy(p, ctx.caller.account, EntityKind::Group, group->id, arn);
   }));
@@ -131,7 +132,7 @@ core::Result<api::Output> Service::detach_group_policy(const api::Context& ctx, 
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     Entities e(tx);
     PolicyEntities p(tx);
-    auto group = load_group(e, ctx, name, "iam:DetachGroupPolicy");
+    auto group = load_group(e, ctx, name, "iam:DetachGroupPolicy", policy_arn_key(arn));
     IAMD_TRY(group);
     return detach_policy(p, ctx.caller.account, EntityKind::Group, group->id, arn);
   }));
@@ -233,8 +234,13 @@ core::Result<api::Output> Service::list_entities_for_policy(const api::Context& 
         if (!g->has_value() || !(*g)->path.starts_with(prefix)) continue;
         entities.push_back(
             Entity{"0 " + listing_key((*g)->name, (*g)->id), use.kind, (*g)->name, (*g)->id});
+      } else if (use.kind == EntityKind::Role) {
+        auto r = store::RoleEntities(tx).find_role_by_id(ctx.caller.account, use.entity_id);
+        IAMD_TRY(r);
+        if (!r->has_value() || !(*r)->path.starts_with(prefix)) continue;
+        entities.push_back(
+            Entity{"2 " + listing_key((*r)->name, (*r)->id), use.kind, (*r)->name, (*r)->id});
       }
-      // Roles are not served yet: no role can hold an attachment.
     }
     return {};
   }));
@@ -255,6 +261,7 @@ core::Result<api::Output> Service::list_entities_for_policy(const api::Context& 
   // References only once every list is added: adding a member may move the others.
   auto& groups = out.result.children[0];
   auto& users = out.result.children[1];
+  auto& roles = out.result.children[2];
   for (size_t i = range.begin; i < range.end; ++i) {
     const Entity& en = entities[i];
     if (en.kind == EntityKind::Group) {
@@ -265,6 +272,10 @@ core::Result<api::Output> Service::list_entities_for_policy(const api::Context& 
       auto& item = users.add_item();
       item.add_string("UserName", en.name);
       item.add_string("UserId", en.id);
+    } else if (en.kind == EntityKind::Role) {
+      auto& item = roles.add_item();
+      item.add_string("RoleName", en.name);
+      item.add_string("RoleId", en.id);
     }
   }
   write_page_end(out.result, range);
@@ -280,7 +291,8 @@ core::Result<api::Output> Service::put_user_permissions_boundary(const api::Cont
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     Entities e(tx);
     PolicyEntities p(tx);
-    auto user = load_user(e, ctx, name, "iam:PutUserPermissionsBoundary");
+    auto user = load_user(e, ctx, name, "iam:PutUserPermissionsBoundary",
+                          {{"iam:PermissionsBoundary", policy::ContextValue{{arn}, false}}});
     IAMD_TRY(user);
     IAMD_TRY(find_attachable_policy(p, ctx.caller.account, arn));
     const std::string previous = user->permissions_boundary_arn;

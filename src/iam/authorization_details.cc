@@ -90,6 +90,11 @@ core::Result<api::Output> Service::get_account_authorization_details(const api::
     std::vector<store::InlinePolicy> inline_policies;
     std::vector<std::string> attached;
   };
+  struct RoleData {
+    store::Role role;
+    std::vector<store::InlinePolicy> inline_policies;
+    std::vector<std::string> attached;
+  };
   struct PolicyData {
     ManagedPolicyRef ref;
     PolicyUsage usage;
@@ -97,6 +102,7 @@ core::Result<api::Output> Service::get_account_authorization_details(const api::
   };
   std::vector<UserData> users;
   std::vector<GroupData> groups;
+  std::vector<RoleData> roles;
   std::vector<PolicyData> policies;
   std::vector<Item> items;
   PageRange range;
@@ -116,7 +122,11 @@ core::Result<api::Output> Service::get_account_authorization_details(const api::
       IAMD_TRY(l);
       for (auto& g : l->items) groups.push_back(GroupData{std::move(g), {}, {}});
     }
-    // Roles are not served yet, so RoleDetailList stays empty.
+    if (wanted("Role")) {
+      auto all = store::RoleEntities(tx).all_roles(account);
+      IAMD_TRY(all);
+      for (auto& r : *all) roles.push_back(RoleData{std::move(r), {}, {}});
+    }
     bool local = wanted("LocalManagedPolicy");
     bool aws = wanted("AWSManagedPolicy");
     if (local || aws) {
@@ -137,6 +147,10 @@ core::Result<api::Output> Service::get_account_authorization_details(const api::
     for (size_t i = 0; i < groups.size(); ++i) {
       items.push_back(Item{item_key(ItemKind::Group, groups[i].group.name, groups[i].group.id),
                            ItemKind::Group, i});
+    }
+    for (size_t i = 0; i < roles.size(); ++i) {
+      items.push_back(
+          Item{item_key(ItemKind::Role, roles[i].role.name, roles[i].role.id), ItemKind::Role, i});
     }
     for (size_t i = 0; i < policies.size(); ++i) {
       items.push_back(
@@ -178,6 +192,14 @@ core::Result<api::Output> Service::get_account_authorization_details(const api::
         auto attached = p.attached_to(account, EntityKind::Group, d.group.id);
         IAMD_TRY(attached);
         d.attached = std::move(*attached);
+      } else if (item.kind == ItemKind::Role) {
+        RoleData& d = roles[item.index];
+        auto inl = p.inline_policies(account, EntityKind::Role, d.role.id);
+        IAMD_TRY(inl);
+        d.inline_policies = std::move(*inl);
+        auto attached = p.attached_to(account, EntityKind::Role, d.role.id);
+        IAMD_TRY(attached);
+        d.attached = std::move(*attached);
       } else if (item.kind == ItemKind::Policy) {
         PolicyData& d = policies[item.index];
         if (d.ref.aws_managed) {
@@ -202,6 +224,7 @@ core::Result<api::Output> Service::get_account_authorization_details(const api::
   // References only once every list is added: adding a member may move the others.
   auto& user_list = out.result.children[0];
   auto& group_list = out.result.children[1];
+  auto& role_list = out.result.children[2];
   auto& policy_list = out.result.children[3];
   for (size_t i = range.begin; i < range.end; ++i) {
     const Item& item = items[i];
@@ -234,6 +257,25 @@ core::Result<api::Output> Service::get_account_authorization_details(const api::
       n.add_timestamp("CreateDate", core::format_iso8601(d.group.create_date));
       write_inline_list(n.add_list("GroupPolicyList"), d.inline_policies);
       write_attached_list(n.add_list("AttachedManagedPolicies"), d.attached);
+    } else if (item.kind == ItemKind::Role) {
+      const RoleData& d = roles[item.index];
+      const store::Role& r = d.role;
+      auto& n = role_list.add_item();
+      n.add_string("Path", r.path);
+      n.add_string("RoleName", r.name);
+      n.add_string("RoleId", r.id);
+      n.add_string("Arn", r.arn());
+      n.add_timestamp("CreateDate", core::format_iso8601(r.create_date));
+      n.add_string("AssumeRolePolicyDocument",
+                   encode_policy_document(r.assume_role_policy_document));
+      n.add_list("InstanceProfileList");  // instance profiles are not served yet
+      write_inline_list(n.add_list("RolePolicyList"), d.inline_policies);
+      write_attached_list(n.add_list("AttachedManagedPolicies"), d.attached);
+      if (!r.permissions_boundary_arn.empty()) {
+        write_permissions_boundary(n, r.permissions_boundary_arn);
+      }
+      if (!r.tags.empty()) write_tags(n.add_list("Tags"), r.tags);
+      write_role_last_used(n, r);
     } else if (item.kind == ItemKind::Policy) {
       const PolicyData& d = policies[item.index];
       auto& n = policy_list.add_item();

@@ -156,16 +156,18 @@ core::Result<store::User> Service::load_user(
   return std::move(**u);
 }
 
-core::Result<store::Group> Service::load_group(store::Entities& e, const api::Context& ctx,
-                                               std::string_view name,
-                                               std::string_view action) const {
+core::Result<store::Group> Service::load_group(
+    store::Entities& e, const api::Context& ctx, std::string_view name, std::string_view action,
+    std::vector<std::pair<std::string, policy::ContextValue>> keys) const {
   auto g = e.find_group(ctx.caller.account, name);
   IAMD_TRY(g);
   if (!g->has_value()) {
-    IAMD_TRY(authorize(ctx, action, core::iam_arn(ctx.caller.account, "group", "/", name)));
+    std::string arn = core::iam_arn(ctx.caller.account, "group", "/", name);
+    IAMD_TRY(authorize(ctx, authz::Request{action, arn, std::move(keys)}));
     return no_such_group(name);
   }
-  IAMD_TRY(authorize(ctx, action, group_arn(**g)));
+  std::string arn = group_arn(**g);
+  IAMD_TRY(authorize(ctx, authz::Request{action, arn, std::move(keys)}));
   return std::move(**g);
 }
 
@@ -238,7 +240,37 @@ void Service::register_operations(api::Registry& registry) {
   add("GetGroupPolicy", &Service::get_group_policy);
   add("DeleteGroupPolicy", &Service::delete_group_policy);
   add("ListGroupPolicies", &Service::list_group_policies);
+  add("CreateRole", &Service::create_role);
+  add("GetRole", &Service::get_role);
+  add("ListRoles", &Service::list_roles);
+  add("UpdateRole", &Service::update_role);
+  add("UpdateRoleDescription", &Service::update_role_description);
+  add("UpdateAssumeRolePolicy", &Service::update_assume_role_policy);
+  add("DeleteRole", &Service::delete_role);
+  add("TagRole", &Service::tag_role);
+  add("UntagRole", &Service::untag_role);
+  add("ListRoleTags", &Service::list_role_tags);
+  add("PutRolePolicy", &Service::put_role_policy);
+  add("GetRolePolicy", &Service::get_role_policy);
+  add("DeleteRolePolicy", &Service::delete_role_policy);
+  add("ListRolePolicies", &Service::list_role_policies);
+  add("AttachRolePolicy", &Service::attach_role_policy);
+  add("DetachRolePolicy", &Service::detach_role_policy);
+  add("ListAttachedRolePolicies", &Service::list_attached_role_policies);
+  add("PutRolePermissionsBoundary", &Service::put_role_permissions_boundary);
+  add("DeleteRolePermissionsBoundary", &Service::delete_role_permissions_boundary);
   add("GetAccountAuthorizationDetails", &Service::get_account_authorization_details);
+  add("CreateVirtualMFADevice", &Service::create_virtual_mfa_device);
+  add("EnableMFADevice", &Service::enable_mfa_device);
+  add("ResyncMFADevice", &Service::resync_mfa_device);
+  add("DeactivateMFADevice", &Service::deactivate_mfa_device);
+  add("GetMFADevice", &Service::get_mfa_device);
+  add("ListMFADevices", &Service::list_mfa_devices);
+  add("ListVirtualMFADevices", &Service::list_virtual_mfa_devices);
+  add("DeleteVirtualMFADevice", &Service::delete_virtual_mfa_device);
+  add("TagMFADevice", &Service::tag_mfa_device);
+  add("UntagMFADevice", &Service::untag_mfa_device);
+  add("ListMFADeviceTags", &Service::list_mfa_device_tags);
   add("SimulatePrincipalPolicy", &Service::simulate_principal_policy);
   add("SimulateCustomPolicy", &Service::simulate_custom_policy);
   add("GetContextKeysForPrincipalPolicy", &Service::get_context_keys_for_principal_policy);

@@ -1,7 +1,8 @@
 #pragma once
-// The IAM service: users, groups, access keys, login profiles, the password policy, account
-// aliases and the account summary. Each handler validates its input, asks the authz view, runs one
-// store transaction and returns the output tree; none of them sees HTTP, SQL or XML.
+// The IAM service: users, groups, roles, access keys, login profiles, the password policy,
+// managed and inline policies, account aliases and the account summary. Each handler validates
+// its input, asks the authz view, runs one store transaction and returns the output tree; none
+// of them sees HTTP, SQL or XML.
 
 #include <string>
 #include <string_view>
@@ -13,7 +14,9 @@
 #include "core/sealer.h"
 #include "iam/policy_documents.h"
 #include "store/entities.h"
+#include "store/mfa.h"
 #include "store/policies.h"
+#include "store/roles.h"
 #include "store/store.h"
 
 namespace iamd::iam {
@@ -105,8 +108,41 @@ class Service {
   Out get_group_policy(const api::Context& ctx, api::Input& in);
   Out delete_group_policy(const api::Context& ctx, api::Input& in);
   Out list_group_policies(const api::Context& ctx, api::Input& in);
+  // roles.cc
+  Out create_role(const api::Context& ctx, api::Input& in);
+  Out get_role(const api::Context& ctx, api::Input& in);
+  Out list_roles(const api::Context& ctx, api::Input& in);
+  Out update_role(const api::Context& ctx, api::Input& in);
+  Out update_role_description(const api::Context& ctx, api::Input& in);
+  Out update_assume_role_policy(const api::Context& ctx, api::Input& in);
+  Out delete_role(const api::Context& ctx, api::Input& in);
+  Out tag_role(const api::Context& ctx, api::Input& in);
+  Out untag_role(const api::Context& ctx, api::Input& in);
+  Out list_role_tags(const api::Context& ctx, api::Input& in);
+  // role_policies.cc
+  Out put_role_policy(const api::Context& ctx, api::Input& in);
+  Out get_role_policy(const api::Context& ctx, api::Input& in);
+  Out delete_role_policy(const api::Context& ctx, api::Input& in);
+  Out list_role_policies(const api::Context& ctx, api::Input& in);
+  Out attach_role_policy(const api::Context& ctx, api::Input& in);
+  Out detach_role_policy(const api::Context& ctx, api::Input& in);
+  Out list_attached_role_policies(const api::Context& ctx, api::Input& in);
+  Out put_role_permissions_boundary(const api::Context& ctx, api::Input& in);
+  Out delete_role_permissions_boundary(const api::Context& ctx, api::Input& in);
   // authorization_details.cc
   Out get_account_authorization_details(const api::Context& ctx, api::Input& in);
+  // mfa.cc
+  Out create_virtual_mfa_device(const api::Context& ctx, api::Input& in);
+  Out enable_mfa_device(const api::Context& ctx, api::Input& in);
+  Out resync_mfa_device(const api::Context& ctx, api::Input& in);
+  Out deactivate_mfa_device(const api::Context& ctx, api::Input& in);
+  Out get_mfa_device(const api::Context& ctx, api::Input& in);
+  Out list_mfa_devices(const api::Context& ctx, api::Input& in);
+  Out list_virtual_mfa_devices(const api::Context& ctx, api::Input& in);
+  Out delete_virtual_mfa_device(const api::Context& ctx, api::Input& in);
+  Out tag_mfa_device(const api::Context& ctx, api::Input& in);
+  Out untag_mfa_device(const api::Context& ctx, api::Input& in);
+  Out list_mfa_device_tags(const api::Context& ctx, api::Input& in);
 
   // simulator.cc
   Out simulate_principal_policy(const api::Context& ctx, api::Input& in);
@@ -133,8 +169,16 @@ class Service {
   core::Result<store::User> load_user(
       store::Entities& e, const api::Context& ctx, std::string_view name, std::string_view action,
       std::vector<std::pair<std::string, policy::ContextValue>> keys = {}) const;
-  core::Result<store::Group> load_group(store::Entities& e, const api::Context& ctx,
-                                        std::string_view name, std::string_view action) const;
+  core::Result<store::Group> load_group(
+      store::Entities& e, const api::Context& ctx, std::string_view name, std::string_view action,
+      std::vector<std::pair<std::string, policy::ContextValue>> keys = {}) const;
+  /// The role named `name`, once the caller may perform `action` on it (with `keys` and the
+  /// role's tags as aws:ResourceTag/*), like load_user (roles.cc). With `boundary_key`, the role's
+  /// current permissions boundary is the request's iam:PermissionsBoundary.
+  core::Result<store::Role> load_role(
+      store::RoleEntities& r, const api::Context& ctx, std::string_view name,
+      std::string_view action, std::vector<std::pair<std::string, policy::ContextValue>> keys = {},
+      bool boundary_key = false) const;
 
   /// Whose access keys a call is about: the named user, or the account's root user (nullopt).
   struct KeyOwner {
@@ -150,6 +194,13 @@ class Service {
   /// as given before the policy is looked up (policies.cc).
   core::Result<ManagedPolicyRef> load_policy(store::PolicyEntities& p, const api::Context& ctx,
                                              std::string_view arn, std::string_view action) const;
+
+  /// The virtual MFA device whose serial number is `serial`, once the caller may perform `action`
+  /// on it; authorized on the serial as given first when there is no such device (mfa.cc).
+  core::Result<store::VirtualMfaDevice> load_mfa_device(
+      store::MfaEntities& m, const api::Context& ctx, std::string_view serial,
+      std::string_view action,
+      std::vector<std::pair<std::string, policy::ContextValue>> keys = {}) const;
 
   Deps d_;
 };
@@ -170,11 +221,45 @@ core::Status check_tags(const std::vector<store::Tag>& tags);
 /// roles); LimitExceeded beyond 50.
 core::Status merge_tags(std::vector<store::Tag>& tags, const std::vector<store::Tag>& incoming);
 
+/// iam:PolicyARN, for calls that attach or detach a managed policy.
+inline std::vector<std::pair<std::string, policy::ContextValue>> policy_arn_key(
+    const std::string& arn) {
+  return {{"iam:PolicyARN", policy::ContextValue{{arn}, false}}};
+}
+
 /// aws:RequestTag/<key> for each tag and aws:TagKeys, for calls that carry tags.
 std::vector<std::pair<std::string, policy::ContextValue>> request_tag_keys(
     const std::vector<store::Tag>& tags);
 
 core::Error no_such_user(std::string_view name);
 core::Error no_such_group(std::string_view name);
+
+// roles.cc: shared pieces of the role handlers.
+
+namespace rules {
+/// RoleName everywhere (roleNameType): 1-64, [\w+=,.@-]+.
+inline constexpr api::StringRule kRoleName{1, 64, kNamePattern, is_name};
+}  // namespace rules
+
+/// Which optional Role members write_role emits. ListRoles omits PermissionsBoundary, Tags and
+/// RoleLastUsed; CreateRole has no RoleLastUsed.
+struct RoleFields {
+  bool details = true;    // PermissionsBoundary, Tags
+  bool last_used = true;  // RoleLastUsed (an empty element for a role never used)
+};
+/// Role members in model order; the trust policy URL-encoded.
+void write_role(api::OutNode& out, const store::Role& r, RoleFields fields);
+/// PermissionsBoundary {PermissionsBoundaryType, PermissionsBoundaryArn}.
+void write_permissions_boundary(api::OutNode& parent, std::string_view arn);
+/// RoleLastUsed {LastUsedDate, Region}; empty when the role was never used.
+void write_role_last_used(api::OutNode& parent, const store::Role& r);
+/// NoSuchEntity "The role with name X cannot be found."
+core::Error no_such_role(std::string_view name);
+/// A trust policy as CreateRole and UpdateAssumeRolePolicy check it: the policy language's
+/// validation as PolicyType::Trust, the 2,048-character quota (ACLSizePerRole), and that every
+/// "AWS" principal naming a user or role of `account` (or of another account held here) names
+/// one that exists.
+core::Status check_trust_policy(store::Transaction& tx, std::string_view account,
+                                std::string_view document);
 
 }  // namespace iamd::iam

@@ -84,11 +84,11 @@ void collect_keys(const policy::Policy& p, std::vector<std::string>& out, std::s
   }
 }
 
-// The policies of a simulated principal (a user, with its groups', or a group).
+// The policies of a simulated principal (a user, with its groups', a group, or a role).
 struct SimulatedSource {
   std::vector<SourcedPolicy> policies;
   std::string boundary_arn;
-  std::string user_id;
+  std::string user_id;  // the user's or role's unique id
 };
 
 core::Result<SimulatedSource> load_source(store::Store& store, const std::string& account,
@@ -138,6 +138,14 @@ core::Result<SimulatedSource> load_source(store::Store& store, const std::string
       IAMD_TRY(groups);
       for (const auto& g : *groups) IAMD_TRY(add_entity(store::EntityKind::Group, g));
       return {};
+    }
+    if (resource.starts_with("role/")) {
+      auto r = store::RoleEntities(tx).find_role(account, name);
+      IAMD_TRY(r);
+      if (!r->has_value() || (*r)->arn() != source_arn) return no_such_role(name);
+      source.user_id = (*r)->id;
+      source.boundary_arn = (*r)->permissions_boundary_arn;
+      return add_entity(store::EntityKind::Role, (*r)->id);
     }
     if (resource.starts_with("group/")) {
       auto g = e.find_group(account, name);

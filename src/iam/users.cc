@@ -168,6 +168,9 @@ core::Result<api::Output> Service::delete_user(const api::Context& ctx, api::Inp
     auto keys = e.access_keys_of(account, user->id);
     IAMD_TRY(keys);
     if (!keys->empty()) return conflict("delete access keys");
+    auto mfa = store::MfaEntities(tx).devices_of(account, user->id);
+    IAMD_TRY(mfa);
+    if (!mfa->empty()) return conflict("delete MFA device");
     auto groups = e.group_ids_of_user(account, user->id);
     IAMD_TRY(groups);
     if (!groups->empty()) return conflict("remove user from all groups");

@@ -115,6 +115,18 @@ class EnforcementTest(ServerTestCase):
                           "iam:CreateUser")
         self.assertDenied(lambda: iam.create_user(UserName="untagged"), "iam:CreateUser")
 
+    def test_policy_arn_condition_on_attach(self):
+        iam = self.user_with_key("delegated-admin")
+        readonly = "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
+        self.iam.create_user(UserName="managed-by-delegate")
+        self.iam.put_user_policy(UserName="delegated-admin", PolicyName="attach-readonly-only",
+                                 PolicyDocument=doc(allow("iam:AttachUserPolicy", Condition={
+                                     "ArnEquals": {"iam:PolicyARN": readonly}})))
+        iam.attach_user_policy(UserName="managed-by-delegate", PolicyArn=readonly)
+        self.assertDenied(lambda: iam.attach_user_policy(
+            UserName="managed-by-delegate", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess"),
+            "iam:AttachUserPolicy")
+
     def test_simulator_agrees_with_enforcement(self):
         iam = self.user_with_key("simulated")
         self.iam.put_user_policy(UserName="simulated", PolicyName="p",

@@ -65,4 +65,9 @@ core::Result<std::string> canonical_request(const SignableRequest& request,
                                             const ParsedSignature& signature,
                                             CanonicalForm form = {});
 
+/// canonical_request() appended to `out` (what `out` held is kept): the same bytes, built by the
+/// same code, into a buffer the caller reuses. On failure `out` holds a partial request.
+core::Status append_canonical_request(std::string& out, const SignableRequest& request,
+                                      const ParsedSignature& signature, CanonicalForm form = {});
+
 }  // namespace iamd::auth::sigv4

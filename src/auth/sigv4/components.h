@@ -31,8 +31,14 @@ std::optional<Credential> split_credential(std::string_view value);
 /// HTTP token, a name repeats, or there are more than kMaxSignedHeaders.
 std::optional<std::vector<std::string>> split_signed_headers(std::string_view value);
 
+/// split_signed_headers() into `out` (replacing its contents), false where that gives nullopt.
+bool split_signed_headers_into(std::string_view value, std::vector<std::string>& out);
+
 /// 64 hex digits, returned lower-case; nullopt otherwise.
 std::optional<std::string> normalize_signature(std::string_view value);
+
+/// normalize_signature() into `out`, false where that gives nullopt.
+bool normalize_signature_into(std::string_view value, std::string& out);
 
 /// Copies the credential's parts into `out`.
 void assign_credential(ParsedSignature& out, const Credential& credential);

@@ -2,6 +2,7 @@
 
 #include "auth/sigv4/parse.h"
 
+#include <cstring>
 #include <optional>
 
 #include "auth/sigv4/components.h"
@@ -20,6 +21,12 @@ struct Components {
   std::optional<std::string_view> signed_headers;
   std::optional<std::string_view> signature;
 };
+
+// `s` == `literal`, with a memcmp of constant size that the compiler inlines.
+template <std::size_t N>
+bool is(std::string_view s, const char (&literal)[N]) {
+  return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
+}
 
 std::string with_header(std::string message, std::string_view authorization) {
   return message + " Authorization=" + echo(authorization);
@@ -46,10 +53,10 @@ core::Result<Components> split_components(std::string_view rest, std::string_vie
     }
     const std::string_view key = component.substr(0, eq);
     const std::string_view value = component.substr(eq + 1);
-    std::optional<std::string_view>* slot = key == "Credential"      ? &out.credential
-                                            : key == "SignedHeaders" ? &out.signed_headers
-                                            : key == "Signature"     ? &out.signature
-                                                                     : nullptr;
+    std::optional<std::string_view>* slot = is(key, "Credential")      ? &out.credential
+                                            : is(key, "SignedHeaders") ? &out.signed_headers
+                                            : is(key, "Signature")     ? &out.signature
+                                                                       : nullptr;
     if (slot == nullptr) continue;
     if (slot->has_value()) {
       return incomplete_signature(with_header(
@@ -61,28 +68,68 @@ core::Result<Components> split_components(std::string_view rest, std::string_vie
   return out;
 }
 
-struct RequestTime {
-  std::string amz_date;
-  core::TimePoint time;
+// The headers SigV4 reads, found in one pass over the request rather than one per question.
+struct SigV4Headers {
+  std::size_t authorizations = 0;
+  std::optional<std::string_view> authorization;  // the first
+  std::size_t amz_dates = 0;
+  std::optional<std::string_view> amz_date;
+  std::optional<std::string_view> date;
+  std::size_t tokens = 0;
+  std::optional<std::string_view> token;
 };
 
+SigV4Headers scan_headers(const SignableRequest& request) {
+  SigV4Headers h;
+  auto note = [](std::optional<std::string_view>& first, std::size_t* count,
+                 std::string_view value) {
+    if (!first) first = value;
+    if (count != nullptr) ++*count;
+  };
+  for (const auto& [name, value] : request.headers) {
+    switch (name.size()) {  // the length rules out all but one candidate
+      case 4:
+        if (is_header_named(name, "date")) note(h.date, nullptr, value);
+        break;
+      case 10:
+        if (is_header_named(name, "x-amz-date")) note(h.amz_date, &h.amz_dates, value);
+        break;
+      case 13:
+        if (is_header_named(name, "authorization")) {
+          note(h.authorization, &h.authorizations, value);
+        }
+        break;
+      case 20:
+        if (is_header_named(name, "x-amz-security-token")) note(h.token, &h.tokens, value);
+        break;
+      default:
+        break;
+    }
+  }
+  return h;
+}
+
 // X-Amz-Date wins over Date (spec §5.1). With only Date, botocore still puts the ISO form into
-// the string to sign, so that is what amz_date holds.
-core::Result<std::optional<RequestTime>> find_request_time(const SignableRequest& request) {
-  if (count_headers(request, "x-amz-date") > 1) {
+// the string to sign, so that is what amz_date holds. `found` is false when neither is there.
+core::Status find_request_time(const SigV4Headers& headers, ParsedSignature& out, bool& found) {
+  found = false;
+  if (headers.amz_dates > 1) {
     return incomplete_signature("Request has more than one X-Amz-Date header.");
   }
-  if (auto amz = find_header(request, "x-amz-date")) {
-    const std::string_view value = trim(*amz);
+  if (headers.amz_date) {
+    const std::string_view value = trim(*headers.amz_date);
     auto time = core::parse_amz_date(value);
     if (!time) {
       return incomplete_signature("Date must be in ISO-8601 'basic format'. Got '" + echo(value) +
                                   "'. See http://en.wikipedia.org/wiki/ISO_8601");
     }
-    return std::optional<RequestTime>(RequestTime{std::string(value), *time});
+    out.amz_date.assign(value);
+    out.request_time = *time;
+    found = true;
+    return {};
   }
-  if (auto date = find_header(request, "date")) {
-    const std::string_view value = trim(*date);
+  if (headers.date) {
+    const std::string_view value = trim(*headers.date);
     auto time = core::parse_http_date(value);
     if (!time) time = core::parse_amz_date(value);
     if (!time) {
@@ -91,9 +138,11 @@ core::Result<std::optional<RequestTime>> find_request_time(const SignableRequest
           "12:36:00 GMT'. Got '" +
           echo(value) + "'.");
     }
-    return std::optional<RequestTime>(RequestTime{core::format_amz_date(*time), *time});
+    out.amz_date = core::format_amz_date(*time);
+    out.request_time = *time;
+    found = true;
   }
-  return std::optional<RequestTime>();
+  return {};
 }
 
 // The AWS message for missing pieces names each one, then echoes the header.
@@ -110,16 +159,18 @@ std::string missing_message(const Components& c, bool has_date, std::string_view
   return message + "Authorization=" + echo(authorization);
 }
 
-core::Result<std::optional<std::string>> find_header_token(const SignableRequest& request) {
-  const std::size_t n = count_headers(request, "x-amz-security-token");
-  if (n == 0) return std::optional<std::string>();
-  if (n > 1) return incomplete_signature("Request has more than one X-Amz-Security-Token header.");
-  const std::string_view token = trim(*find_header(request, "x-amz-security-token"));
+core::Status find_header_token(const SigV4Headers& headers, ParsedSignature& out) {
+  if (headers.tokens == 0) return {};
+  if (headers.tokens > 1) {
+    return incomplete_signature("Request has more than one X-Amz-Security-Token header.");
+  }
+  const std::string_view token = trim(*headers.token);
   if (token.size() > kMaxHeaderValueBytes) {
     return incomplete_signature("X-Amz-Security-Token is longer than " +
                                 std::to_string(kMaxHeaderValueBytes) + " bytes.");
   }
-  return std::optional<std::string>(std::string(token));
+  out.session_token.emplace(token);
+  return {};
 }
 
 // Validates the components once all are known to be present.
@@ -133,29 +184,26 @@ core::Status fill_components(ParsedSignature& out, const Components& c,
                     authorization));
   }
   assign_credential(out, *credential);
-  auto signed_headers = split_signed_headers(*c.signed_headers);
-  if (!signed_headers) {
+  if (!split_signed_headers_into(*c.signed_headers, out.signed_headers)) {
     return incomplete_signature(with_header(
         "Authorization header has a malformed 'SignedHeaders' parameter; expecting at most " +
             std::to_string(kMaxSignedHeaders) + " distinct header names separated by ';'.",
         authorization));
   }
-  out.signed_headers = std::move(*signed_headers);
-  auto signature = normalize_signature(*c.signature);
-  if (!signature) {
+  if (!normalize_signature_into(*c.signature, out.signature)) {
     return incomplete_signature(with_header(
         "Authorization header has a malformed 'Signature' parameter; expecting 64 hexadecimal "
         "characters.",
         authorization));
   }
-  out.signature = std::move(*signature);
   return {};
 }
 
-}  // namespace
-
-core::Result<ParsedSignature> parse_authorization_header(const SignableRequest& request,
-                                                         std::string_view authorization) {
+// The header form into `out`, which the caller made in place so that the result is never
+// copied or moved field by field.
+core::Status parse_authorization_into(ParsedSignature& out, const SigV4Headers& headers,
+                                      const SignableRequest& request,
+                                      std::string_view authorization) {
   if (authorization.size() > kMaxHeaderValueBytes) {
     return incomplete_signature("Authorization header is longer than " +
                                 std::to_string(kMaxHeaderValueBytes) + " bytes.");
@@ -174,40 +222,49 @@ core::Result<ParsedSignature> parse_authorization_header(const SignableRequest& 
     if (!split) return split.error();
     components = *split;
   }
-  auto time = find_request_time(request);
-  if (!time) return time.error();
-  if (!components.credential || !components.signed_headers || !components.signature || !*time) {
-    return incomplete_signature(missing_message(components, time->has_value(), authorization));
+  bool has_time = false;
+  IAMD_TRY(find_request_time(headers, out, has_time));
+  if (!components.credential || !components.signed_headers || !components.signature ||
+      !has_time) {
+    return incomplete_signature(missing_message(components, has_time, authorization));
   }
 
-  ParsedSignature out;
   IAMD_TRY(fill_components(out, components, authorization));
   IAMD_TRY(check_host_signed(out));
   IAMD_TRY(check_signed_header_sizes(request, out.signed_headers));
-  out.amz_date = std::move((*time)->amz_date);
-  out.request_time = (*time)->time;
-  auto token = find_header_token(request);
-  if (!token) return token.error();
-  out.session_token = std::move(*token);
-  return out;
+  return find_header_token(headers, out);
+}
+
+core::Result<ParsedSignature> parse_authorization(const SigV4Headers& headers,
+                                                  const SignableRequest& request,
+                                                  std::string_view authorization) {
+  core::Result<ParsedSignature> result{ParsedSignature{}};
+  IAMD_TRY(parse_authorization_into(*result, headers, request, authorization));
+  return result;
+}
+
+}  // namespace
+
+core::Result<ParsedSignature> parse_authorization_header(const SignableRequest& request,
+                                                         std::string_view authorization) {
+  return parse_authorization(scan_headers(request), request, authorization);
 }
 
 core::Result<ParsedSignature> parse(const SignableRequest& request) {
-  const std::size_t authorizations = count_headers(request, "authorization");
+  const SigV4Headers headers = scan_headers(request);
   const RequestTarget target = split_target(request.target);
-  bool presigned = false;
-  for (const auto& param : decode_query(target.query)) presigned |= param.name == "X-Amz-Algorithm";
+  const bool presigned = has_query_parameter(target.query, "X-Amz-Algorithm");
 
-  if (authorizations > 0 && presigned) {
+  if (headers.authorizations > 0 && presigned) {
     return incomplete_signature(
         "Only one auth mechanism allowed; only the X-Amz-Algorithm query "
         "parameter or the Authorization header should be specified.");
   }
-  if (authorizations > 1) {
+  if (headers.authorizations > 1) {
     return incomplete_signature("Request has more than one Authorization header.");
   }
-  if (authorizations == 1) {
-    return parse_authorization_header(request, *find_header(request, "authorization"));
+  if (headers.authorizations == 1) {
+    return parse_authorization(headers, request, *headers.authorization);
   }
   if (presigned) return parse_presigned_query(request, target.query);
   return core::Error{core::ErrorCode::MissingAuthenticationToken,

@@ -50,6 +50,42 @@ std::string decode_query_component(std::string_view raw) {
   return out;
 }
 
+namespace {
+
+// Whether decode_query_component(raw) == expected, decoding on the fly.
+bool decodes_to(std::string_view raw, std::string_view expected) {
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '+') {
+      c = ' ';
+    } else if (c == '%' && raw.size() - i >= 3) {
+      const int hi = hex_digit(raw[i + 1]);
+      const int lo = hex_digit(raw[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        c = static_cast<char>(hi * 16 + lo);
+        i += 2;
+      }
+    }
+    if (at == expected.size() || expected[at] != c) return false;
+    ++at;
+  }
+  return at == expected.size();
+}
+
+}  // namespace
+
+bool has_query_parameter(std::string_view raw_query, std::string_view name) {
+  while (!raw_query.empty()) {
+    const std::size_t amp = raw_query.find('&');
+    const std::string_view field = raw_query.substr(0, amp);
+    raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
+    if (field.empty()) continue;
+    if (decodes_to(field.substr(0, field.find('=')), name)) return true;
+  }
+  return false;
+}
+
 std::vector<QueryParameter> decode_query(std::string_view raw_query) {
   std::vector<QueryParameter> params;
   while (!raw_query.empty()) {

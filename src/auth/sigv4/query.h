@@ -26,6 +26,10 @@ struct QueryParameter {
 /// decode_query_component. Order is preserved.
 std::vector<QueryParameter> decode_query(std::string_view raw_query);
 
+/// Whether decode_query(raw_query) has a parameter named `name`, found without decoding into
+/// strings (parse() asks this of every request).
+bool has_query_parameter(std::string_view raw_query, std::string_view name);
+
 /// Decodes %XX and '+' (a space). Malformed escapes ("%", "%zz") stay literal.
 std::string decode_query_component(std::string_view raw);
 

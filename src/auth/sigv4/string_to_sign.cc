@@ -24,9 +24,9 @@ std::string credential_scope(const ParsedSignature& signature) {
   return out;
 }
 
-std::string string_to_sign(const ParsedSignature& signature, std::string_view canonical_request) {
-  std::string out;
-  out.reserve(kAlgorithm.size() + signature.amz_date.size() + signature.date.size() +
+void append_string_to_sign(std::string& out, const ParsedSignature& signature,
+                           const crypto::Sha256Digest& canonical_request_hash) {
+  out.reserve(out.size() + kAlgorithm.size() + signature.amz_date.size() + signature.date.size() +
               signature.region.size() + signature.service.size() + signature.terminator.size() +
               2 * crypto::kSha256Bytes + 6);
   out += kAlgorithm;
@@ -35,7 +35,12 @@ std::string string_to_sign(const ParsedSignature& signature, std::string_view ca
   out.push_back('\n');
   append_scope(out, signature);
   out.push_back('\n');
-  crypto::append_hex(out, crypto::sha256(canonical_request));
+  crypto::append_hex(out, canonical_request_hash);
+}
+
+std::string string_to_sign(const ParsedSignature& signature, std::string_view canonical_request) {
+  std::string out;
+  append_string_to_sign(out, signature, crypto::sha256(canonical_request));
   return out;
 }
 

@@ -90,13 +90,62 @@ core::Status check_scope_and_time(const ParsedSignature& signature,
   return check_presigned_expiry(signature, now);
 }
 
+namespace {
+
+// The signature of `request` under `key` as lower-case hex, computed in one buffer per thread
+// that keeps its capacity: the canonical request is built, hashed, and the buffer then reused
+// for the string to sign. No allocation once the buffer has grown to a typical request.
+core::Status signature_hex(const SignableRequest& request, const ParsedSignature& signature,
+                           const SigningKey& key, CanonicalForm form,
+                           std::array<char, 2 * crypto::kHmacSha256Bytes>& hex) {
+  static constexpr std::size_t kKeepCapacity = 16 * 1024;
+  thread_local std::string buffer;
+  buffer.clear();
+  core::Status built = append_canonical_request(buffer, request, signature, form);
+  if (built) {
+    const crypto::Sha256Digest hash = crypto::sha256(buffer);
+    buffer.clear();
+    append_string_to_sign(buffer, signature, hash);
+    const crypto::HmacSha256 mac = crypto::hmac_sha256(key, buffer);
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < mac.size(); ++i) {
+      hex[2 * i] = kHex[mac[i] >> 4];
+      hex[2 * i + 1] = kHex[mac[i] & 15];
+    }
+  }
+  if (buffer.capacity() > kKeepCapacity) std::string().swap(buffer);  // one huge request
+  return built;
+}
+
+bool matches(const std::array<char, 2 * crypto::kHmacSha256Bytes>& hex,
+             std::string_view signature) {
+  return crypto::constant_time_equal(std::string_view(hex.data(), hex.size()), signature);
+}
+
+}  // namespace
+
 core::Result<std::string> calculate_signature(const SignableRequest& request,
                                               const ParsedSignature& signature,
                                               const SigningKey& key, CanonicalForm form) {
-  auto canonical = canonical_request(request, signature, form);
-  if (!canonical) return canonical.error();
-  const std::string to_sign = string_to_sign(signature, *canonical);
-  return crypto::to_hex(crypto::hmac_sha256(key, to_sign));
+  std::array<char, 2 * crypto::kHmacSha256Bytes> hex;
+  IAMD_TRY(signature_hex(request, signature, key, form, hex));
+  return std::string(hex.data(), hex.size());
+}
+
+core::Status verify(const SignableRequest& request, const ParsedSignature& signature,
+                    const SigningKey& key, PathNormalization path) {
+  std::array<char, 2 * crypto::kHmacSha256Bytes> hex;
+  IAMD_TRY(signature_hex(request, signature, key, {path, QuerySecurityToken::Signed}, hex));
+  bool ok = matches(hex, signature.signature);
+  // A second canonical form, only after a mismatch and only where a client may legitimately have
+  // produced it. Leaving the token unsigned gains an attacker nothing: the session it names is
+  // bound to the secret that had to make this signature.
+  if (!ok && signature.presigned && signature.session_token) {
+    ok = signature_hex(request, signature, key, {path, QuerySecurityToken::Unsigned}, hex) &&
+         matches(hex, signature.signature);
+  }
+  if (!ok) return signature_does_not_match();
+  return {};
 }
 
 core::Status verify(const SignableRequest& request, const ParsedSignature& signature,
@@ -104,21 +153,23 @@ core::Status verify(const SignableRequest& request, const ParsedSignature& signa
                     PathNormalization path) {
   SigningKey key =
       cache.signing_key(secret_access_key, signature.date, signature.region, signature.service);
-  auto calculated =
-      calculate_signature(request, signature, key, {path, QuerySecurityToken::Signed});
-  bool ok = calculated && crypto::constant_time_equal(*calculated, signature.signature);
-  // A second canonical form, only after a mismatch and only where a client may legitimately have
-  // produced it. Leaving the token unsigned gains an attacker nothing: the session it names is
-  // bound to the secret that had to make this signature.
-  if (calculated && !ok && signature.presigned && signature.session_token) {
-    auto unsigned_token =
-        calculate_signature(request, signature, key, {path, QuerySecurityToken::Unsigned});
-    ok = unsigned_token && crypto::constant_time_equal(*unsigned_token, signature.signature);
-  }
+  core::Status status = verify(request, signature, key, path);
   crypto::secure_wipe(key);
-  if (!calculated) return calculated.error();
-  if (!ok) return signature_does_not_match();
-  return {};
+  return status;
+}
+
+core::Status verify(const SignableRequest& request, const ParsedSignature& signature,
+                    std::string_view secret_access_key, SigningKeySlots& keys,
+                    PathNormalization path) {
+  SigningKey key;
+  if (!keys.find(signature.date, signature.region, signature.service, key)) {
+    key = derive_signing_key(secret_access_key, signature.date, signature.region,
+                             signature.service);
+    keys.store(signature.date, signature.region, signature.service, key);
+  }
+  core::Status status = verify(request, signature, key, path);
+  crypto::secure_wipe(key);
+  return status;
 }
 
 }  // namespace iamd::auth::sigv4

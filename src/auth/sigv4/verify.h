@@ -4,7 +4,10 @@
 //   auto parsed = sigv4::parse(request);                         // what did the client send?
 //   sigv4::check_scope_and_time(*parsed, "sts", clock.now());    // is it for us, and current?
 //   ... look up parsed->access_key_id (and session_token) to find the secret ...
-//   sigv4::verify(request, *parsed, secret, cache);               // is the signature right?
+//   sigv4::verify(request, *parsed, secret, keys);                // is the signature right?
+//
+// `keys` is the SigningKeySlots kept with the credential (authz::Credential::signing_keys), or a
+// SigningKeyCache shared by many secrets.
 //
 // Each step's errors are AWS's codes and messages, ready to send.
 
@@ -13,6 +16,7 @@
 #include <string_view>
 
 #include "auth/sigv4/canonical_request.h"
+#include "auth/sigv4/key_slots.h"
 #include "auth/sigv4/parse.h"
 #include "auth/sigv4/request.h"
 #include "auth/sigv4/signing_key.h"
@@ -44,6 +48,17 @@ core::Status check_scope_and_time(const ParsedSignature& signature,
 core::Status verify(const SignableRequest& request, const ParsedSignature& signature,
                     std::string_view secret_access_key, SigningKeyCache& cache,
                     PathNormalization path = PathNormalization::Rfc3986);
+
+/// The same, with the signing key from `keys`, the cache that belongs to this secret's
+/// credential (derived and stored there on a miss). No lock and no hash of the secret: this is
+/// the verifier's fast path. `keys` must only ever be used with this one secret.
+core::Status verify(const SignableRequest& request, const ParsedSignature& signature,
+                    std::string_view secret_access_key, SigningKeySlots& keys,
+                    PathNormalization path = PathNormalization::Rfc3986);
+
+/// The same with the signing key given (kSigning for `signature`'s scope).
+core::Status verify(const SignableRequest& request, const ParsedSignature& signature,
+                    const SigningKey& key, PathNormalization path = PathNormalization::Rfc3986);
 
 /// The hex signature of `request` under `key` (kSigning for `signature`'s scope): the work
 /// verify() does, exposed for signing tests, benchmarks and clients of our own.

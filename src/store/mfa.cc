@@ -1,0 +1,183 @@
+#include "store/mfa.h"
+
+#include <boost/json.hpp>
+
+#include "core/strings.h"
+
+namespace iamd::store {
+namespace json = boost::json;
+namespace {
+
+// Timestamps are integer milliseconds since the epoch (persisted format, as in entities.cc).
+std::int64_t to_millis(core::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+core::TimePoint from_millis(std::int64_t ms) {
+  return core::TimePoint(
+      std::chrono::duration_cast<core::TimePoint::duration>(std::chrono::milliseconds(ms)));
+}
+
+std::string text(const json::object& o, std::string_view f) {
+  if (auto* v = o.if_contains(f); v && v->is_string()) return std::string(v->as_string());
+  return {};
+}
+std::int64_t integer(const json::object& o, std::string_view f) {
+  if (auto* v = o.if_contains(f); v && v->is_int64()) return v->as_int64();
+  return 0;
+}
+
+std::optional<json::object> parse_object(std::string_view bytes) {
+  boost::system::error_code ec;
+  json::value v = json::parse(bytes, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.as_object());
+}
+
+core::Error corrupt(std::string_view key) {
+  return core::Error{core::ErrorCode::ServiceFailure,
+                     "Stored entity could not be read: " + std::string(key)};
+}
+
+std::string devices_prefix(std::string_view account) {
+  return "acct/" + std::string(account) + "/mfa/";
+}
+std::string owner_prefix(std::string_view account, std::string_view owner_id) {
+  return "acct/" + std::string(account) + "/mfaof/" + std::string(owner_id) + "/";
+}
+
+std::string encode(const VirtualMfaDevice& d) {
+  json::array tags;
+  for (const auto& t : d.tags) tags.push_back(json::object{{"k", t.key}, {"v", t.value}});
+  json::object o{{"account", d.account},
+                 {"path", d.path},
+                 {"name", d.name},
+                 {"seed", d.sealed_seed},
+                 {"created", to_millis(d.create_date)},
+                 {"user_id", d.user_id},
+                 {"drift", d.drift},
+                 {"tags", std::move(tags)}};
+  if (d.enable_date) o["enabled"] = to_millis(*d.enable_date);
+  if (d.last_step) o["last_step"] = *d.last_step;
+  return json::serialize(o);
+}
+
+VirtualMfaDevice decode(const json::object& o) {
+  VirtualMfaDevice d;
+  d.account = text(o, "account");
+  d.path = text(o, "path");
+  d.name = text(o, "name");
+  d.sealed_seed = text(o, "seed");
+  d.create_date = from_millis(integer(o, "created"));
+  d.user_id = text(o, "user_id");
+  d.drift = integer(o, "drift");
+  if (o.contains("enabled")) d.enable_date = from_millis(integer(o, "enabled"));
+  if (o.contains("last_step")) d.last_step = integer(o, "last_step");
+  if (auto* v = o.if_contains("tags"); v && v->is_array()) {
+    for (const auto& item : v->as_array()) {
+      if (!item.is_object()) continue;
+      d.tags.push_back(Tag{text(item.as_object(), "k"), text(item.as_object(), "v")});
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+std::string mfa_device_key(std::string_view path, std::string_view name) {
+  std::string k;
+  if (path.size() > 1) k = path.substr(1);
+  k += name;
+  return core::ascii_lower(k);
+}
+
+std::string VirtualMfaDevice::serial_number() const {
+  std::string out = "arn:aws:iam::" + account + ":mfa/";
+  if (path.size() > 1) out += path.substr(1);
+  return out + name;
+}
+
+std::string VirtualMfaDevice::key() const { return mfa_device_key(path, name); }
+
+core::Result<std::optional<VirtualMfaDevice>> MfaEntities::find_device(
+    std::string_view account, std::string_view device_key) {
+  std::string k = devices_prefix(account) + std::string(device_key);
+  auto raw = tx_.get(k);
+  IAMD_TRY(raw);
+  if (!raw->has_value()) return std::optional<VirtualMfaDevice>{};
+  auto obj = parse_object(**raw);
+  if (!obj) return corrupt(k);
+  return std::optional<VirtualMfaDevice>{decode(*obj)};
+}
+
+core::Status MfaEntities::put_device(const VirtualMfaDevice& device) {
+  const std::string dkey = device.key();
+  // Keep the owner index in step: drop the old owner's entry when the owner changes.
+  auto previous = find_device(device.account, dkey);
+  IAMD_TRY(previous);
+  if (previous->has_value() && (*previous)->assigned() &&
+      (*previous)->user_id != device.user_id) {
+    IAMD_TRY(tx_.erase(owner_prefix(device.account, (*previous)->user_id) + dkey));
+  }
+  IAMD_TRY(tx_.put(devices_prefix(device.account) + dkey, encode(device)));
+  if (device.assigned()) return tx_.put(owner_prefix(device.account, device.user_id) + dkey, "");
+  return {};
+}
+
+core::Status MfaEntities::erase_device(const VirtualMfaDevice& device) {
+  const std::string dkey = device.key();
+  if (device.assigned()) IAMD_TRY(tx_.erase(owner_prefix(device.account, device.user_id) + dkey));
+  return tx_.erase(devices_prefix(device.account) + dkey);
+}
+
+core::Result<std::vector<VirtualMfaDevice>> MfaEntities::list_devices(std::string_view account) {
+  std::vector<VirtualMfaDevice> out;
+  const std::string prefix = devices_prefix(account);
+  std::string after;
+  while (true) {
+    auto batch = tx_.scan(prefix, after, 500);
+    IAMD_TRY(batch);
+    for (auto& [k, v] : *batch) {
+      auto obj = parse_object(v);
+      if (!obj) return corrupt(k);
+      out.push_back(decode(*obj));
+    }
+    if (batch->size() < 500) break;
+    after = batch->back().first;
+  }
+  return out;
+}
+
+core::Result<std::vector<VirtualMfaDevice>> MfaEntities::devices_of(std::string_view account,
+                                                                    std::string_view owner_id) {
+  std::vector<VirtualMfaDevice> out;
+  const std::string prefix = owner_prefix(account, owner_id);
+  std::string after;
+  while (true) {
+    auto batch = tx_.scan(prefix, after, 500);
+    IAMD_TRY(batch);
+    for (auto& [k, v] : *batch) {
+      auto d = find_device(account, std::string_view(k).substr(prefix.size()));
+      IAMD_TRY(d);
+      // The index and the device are written together; a stale entry is skipped, not trusted.
+      if (d->has_value() && (*d)->user_id == owner_id) out.push_back(std::move(**d));
+    }
+    if (batch->size() < 500) break;
+    after = batch->back().first;
+  }
+  return out;
+}
+
+core::Result<MfaCounts> MfaEntities::count(std::string_view account) {
+  auto devices = list_devices(account);
+  IAMD_TRY(devices);
+  MfaCounts c;
+  c.devices = devices->size();
+  for (const auto& d : *devices) {
+    if (!d.assigned()) continue;
+    ++c.in_use;
+    if (d.user_id == kRootOwner) c.root_enabled = true;
+  }
+  return c;
+}
+
+}  // namespace iamd::store
