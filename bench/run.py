@@ -1,6 +1,8 @@
 """Runs the benchmarks and prints medians and ratios against baselines measured in the same run.
 
 Microbenchmarks: every bench/*_bench binary, 5 repetitions, medians.
+Policy decisions/s: policy_bench's scenarios beside @cloud-copilot/iam-simulate and Cedar (bench/js,
+installed with npm ci on first use; skipped without node/npm).
 Server: loadgen against iamd and against moto_server (the baseline; skipped when not installed),
 GetCallerIdentity at 1 and 32 connections, 3 runs each, medians.
 """
@@ -58,6 +60,83 @@ def microbenchmarks():
     return rows
 
 
+# Policy evaluation against JS baselines measured in the same run (bench/js/policy_baselines.mjs):
+# iamd's decisions/s from policy_bench's medians (1e9 / ns) beside @cloud-copilot/iam-simulate's and
+# Cedar's (cedar-wasm) on equivalent policies. Skipped when node/npm are missing or npm ci fails.
+JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js")
+JS_SCENARIOS = [
+    ("a", "BM_TenStatementPolicy", "10-statement identity policy, wildcards, 2 conditions"),
+    ("b", "BM_TenManagedPlusBoundaryAndSession", "10 managed policies + boundary + session policy"),
+    ("c", "BM_TwoOfTenThousandPolicies", "10,000 policies in the account, 2 attached"),
+]
+
+
+def js_baselines():
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        print("  node/npm not installed: JS baselines skipped")
+        return None
+    if not os.path.isdir(os.path.join(JS_DIR, "node_modules", "@cedar-policy", "cedar-wasm")):
+        r = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, capture_output=True, text=True)
+        if r.returncode != 0:
+            print("  npm ci failed in bench/js: JS baselines skipped\n    " + r.stderr.strip()[-500:])
+            return None
+    results = {}
+    for key, _, _ in JS_SCENARIOS:
+        # One process per scenario: a crash or timeout loses one row, not the table.
+        try:
+            r = subprocess.run([node, "policy_baselines.mjs"], cwd=JS_DIR, capture_output=True,
+                               text=True, timeout=900, env=dict(os.environ, BENCH_JS_ONLY=key))
+        except subprocess.TimeoutExpired:
+            print("  JS baselines, scenario %s: timed out" % key)
+            continue
+        if r.returncode != 0:
+            print("  JS baselines, scenario %s failed: %s" % (key, r.stderr.strip()[-300:]))
+            continue
+        out = json.loads(r.stdout)
+        results[key] = out["scenarios"][key]
+        results["versions"] = "node %s, iam-simulate %s, cedar-wasm %s" % (
+            out["node"], out["iam_simulate_version"], out["cedar_version"])
+    return results
+
+
+def policy_comparison(by_name):
+    print("\n## Policy decisions/s: iamd vs @cloud-copilot/iam-simulate and Cedar (same run, one core)")
+    js = js_baselines()
+    if js is None:
+        return
+    if "versions" in js:
+        print("  baselines: " + js["versions"])
+    print("  %-3s %-50s %12s %12s %8s %12s %8s %12s %8s" % (
+        "", "scenario", "iamd", "iam-simulate", "x", "Cedar", "x", "sim API", "x"))
+    ratio = lambda a, b: ("%.0f" % (a / b)) if a and b else "-"
+    fmt = lambda v: ("%.0f" % v) if v else "-"
+    for key, bench_name, label in JS_SCENARIOS:
+        ns = by_name.get(bench_name)
+        iamd = 1e9 / ns if ns else None
+        row = js.get(key, {})
+        sim, cedar, api = row.get("iam_simulate"), row.get("cedar"), row.get("iam_simulate_api")
+        print("  (%s) %-50s %12s %12s %8s %12s %8s %12s %8s" % (
+            key, label, fmt(iamd), fmt(sim), ratio(iamd, sim), fmt(cedar), ratio(iamd, cedar),
+            fmt(api), ratio(iamd, api)))
+        if row.get("cedar_sliced"):
+            print("      %-50s %12s %12s %8s %12s %8s" % (
+                "  Cedar with only the 2 attached policies' set", "", "", "",
+                fmt(row["cedar_sliced"]), ratio(iamd, row["cedar_sliced"])))
+        if row.get("cedar_policies"):
+            print("      %-50s" % ("  (Cedar policy set: %d policies, parsed in %d ms)" % (
+                row["cedar_policies"], row.get("cedar_parse_ms", 0))))
+    a_ns = by_name.get("BM_TenStatementPolicy")
+    a = js.get("a", {})
+    if a_ns and a.get("iam_simulate") and a.get("cedar"):
+        iamd = 1e9 / a_ns
+        print("  targets (a): >= 2,000,000/s: %s (%.0f); >= 100x iam-simulate: %s (%.0fx); "
+              "faster than Cedar: %s (%.0fx)" % (
+                  "met" if iamd >= 2e6 else "NOT met", iamd,
+                  "met" if iamd >= 100 * a["iam_simulate"] else "NOT met", iamd / a["iam_simulate"],
+                  "met" if iamd > a["cedar"] else "NOT met", iamd / a["cedar"]))
+
+
 def load(port, connections):
     results = []
     for _ in range(RUNS):
@@ -89,6 +168,7 @@ def main():
     floor = next((t for n, t in by_name.items() if n.startswith("BM_FloorHashes")), None)
     if verify and floor:
         print("  SigV4 verify / hash floor: %.2fx" % (verify / floor))
+    policy_comparison(by_name)
 
     data = tempfile.mkdtemp(prefix="iamd-bench-")
     port = free_port()

@@ -192,6 +192,10 @@ class Evaluator {
   }
 
   MissingKeys missing;
+  /// AWS: "The NotPrincipal element with a Deny effect will always deny any IAM principal that has
+  /// a permissions boundary policy attached, regardless of the values specified in the
+  /// NotPrincipal element." (IAM User Guide, permissions boundaries.)
+  bool principal_has_boundary = false;
 
  private:
   void run_policy(const CompiledPolicy& policy, PolicyKind kind, SetResult& r) {
@@ -299,6 +303,7 @@ class Evaluator {
       case CompiledStatement::PrincipalMode::Principal:
         return match_principals(st.principals, req_.ctx.principal);
       case CompiledStatement::PrincipalMode::NotPrincipal:
+        if (st.effect == Effect::Deny && principal_has_boundary) return Grant::Direct;
         return not_principal_excludes(st.principals, req_.ctx.principal) ? Grant::None
                                                                          : Grant::Direct;
     }
@@ -394,6 +399,7 @@ Evaluation evaluate(const EvaluationInput& in) {
   Evaluation out;
   if (in.context == nullptr) return out;
   Evaluator ev(*in.context, out.matched);
+  ev.principal_has_boundary = in.boundary.has_value();
   Outcomes o;
   // Every applicable policy is evaluated before deciding: an explicit Deny in any of them wins.
   for (const auto& level : in.scp_levels) {

@@ -476,6 +476,23 @@ TEST(Evaluate, NotPrincipalNeedsEveryIdentityListed) {
   expect(evaluate(in), {Decision::ExplicitDeny, PolicyKind::Resource});
 }
 
+TEST(Evaluate, NotPrincipalDenyAlwaysDeniesPrincipalsWithABoundary) {
+  // AWS: a Deny with NotPrincipal denies any principal that has a permissions boundary, whatever
+  // NotPrincipal lists.
+  auto full = allow_all();
+  auto rbp = compiled({deny({"s3:*"})
+                           .on({"*"})
+                           .not_principal("AWS", {"arn:aws:iam::111111111111:user/alice",
+                                                  "111111111111"})});
+  auto ctx = request("s3:GetObject", kBucketObj, user(kA, "alice"));
+  EvaluationInput in = input_for(ctx);
+  in.identity = set_of({full});
+  in.resource_policy = rbp.get();
+  expect(evaluate(in), {Decision::Allow, PolicyKind::Identity});  // listed, no boundary
+  in.boundary = set_of({full});
+  expect(evaluate(in), {Decision::ExplicitDeny, PolicyKind::Resource});
+}
+
 TEST(Evaluate, GetFederationTokenUserArnGrantIsCapped) {
   auto bucket = resource_policy({"arn:aws:iam::111111111111:user/bob"});
   auto ctx = request("s3:GetObject", kBucketObj, federated_user(kA, "fed", "bob"));
