@@ -1,10 +1,15 @@
 #pragma once
 // Who is calling and how: the transport-free facts a handler and the authorizer need.
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "core/clock.h"
+
+namespace iamd::auth {
+struct Session;  // auth/session_token.h: api only carries it
+}  // namespace iamd::auth
 
 namespace iamd::api {
 
@@ -19,6 +24,10 @@ struct Caller {
   std::string name;       // the IAM user name for users; empty otherwise
   std::string path;       // the IAM user's path for users
   std::string access_key_id;
+  /// Set when the request was signed with temporary credentials (an ASIA key and its session
+  /// token): the session the token carried. Role sessions are AssumedRole, GetFederationToken
+  /// sessions FederatedUser; GetSessionToken sessions keep the user's (or root's) type.
+  std::shared_ptr<const auth::Session> session;
 };
 
 /// Everything about one request that is not a parameter.

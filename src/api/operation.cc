@@ -4,8 +4,9 @@ namespace iamd::api {
 namespace {
 
 constexpr ServiceInfo kServices[] = {
-    {"iam", "2010-05-08", "https://iam.amazonaws.com/doc/2010-05-08/"},
-    {"sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/"},
+    {"iam", "2010-05-08", "https://iam.amazonaws.com/doc/2010-05-08/", Protocol::Query, {}, {}},
+    {"sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/", Protocol::Query, {}, {}},
+    {"organizations", "2016-11-28", {}, Protocol::Json, "AWSOrganizationsV20161128", "1.1"},
 };
 
 }  // namespace
@@ -23,7 +24,8 @@ const Operation* Registry::find(std::string_view service, std::string_view actio
 const Operation* Registry::find_by_version(std::string_view version,
                                            std::string_view action) const {
   for (const auto& s : kServices) {
-    if (s.version == version) return find(s.service, action);
+    // Unsigned calls by Action + Version exist only in the Query protocol.
+    if (s.protocol == Protocol::Query && s.version == version) return find(s.service, action);
   }
   return nullptr;
 }
@@ -31,6 +33,13 @@ const Operation* Registry::find_by_version(std::string_view version,
 const ServiceInfo* find_service(std::string_view service) {
   for (const auto& s : kServices) {
     if (s.service == service) return &s;
+  }
+  return nullptr;
+}
+
+const ServiceInfo* find_service_by_target_prefix(std::string_view prefix) {
+  for (const auto& s : kServices) {
+    if (s.protocol == Protocol::Json && s.json_target_prefix == prefix) return &s;
   }
   return nullptr;
 }

@@ -38,13 +38,26 @@ class Registry {
   std::map<std::pair<std::string, std::string>, Operation, std::less<>> ops_;
 };
 
-/// API version and XML namespace of a Query service ("iam" -> 2010-05-08, its namespace).
+/// The wire protocol a service speaks: AWS Query (form in, XML out) or AWS JSON (JSON in and out,
+/// the operation named by the X-Amz-Target header).
+enum class Protocol { Query, Json };
+
+/// How a service is reached on the wire: its API version and, for Query services, the XML
+/// namespace ("iam" -> 2010-05-08, its namespace); for JSON services, the X-Amz-Target prefix and
+/// the JSON version of the Content-Type ("organizations" -> "AWSOrganizationsV20161128", "1.1":
+/// application/x-amz-json-1.1).
 struct ServiceInfo {
   std::string_view service;
   std::string_view version;
   std::string_view xml_namespace;
+  Protocol protocol = Protocol::Query;
+  std::string_view json_target_prefix = {};
+  std::string_view json_version = {};
 };
 /// nullptr for a service that is not served.
 const ServiceInfo* find_service(std::string_view service);
+/// The JSON service whose X-Amz-Target prefix is `prefix` (the part before the last '.'), or
+/// nullptr.
+const ServiceInfo* find_service_by_target_prefix(std::string_view prefix);
 
 }  // namespace iamd::api

@@ -74,11 +74,20 @@ BootstrapResult bootstrap(store::Store& store, core::Sealer& sealer, core::Rando
     store::Entities e(tx);
     auto ids = e.list_account_ids();
     IAMD_TRY(ids);
-    // The management account is the first one created; member accounts come later.
+    // The management account is the first one created: member accounts (Organizations'
+    // CreateAccount) always come later, whatever their ids.
     if (!ids->empty()) {
-      result.account_id = ids->front();
+      std::optional<core::TimePoint> earliest;
       for (const auto& id : *ids) {
-        if (id == env_account) result.account_id = id;
+        auto account = e.find_account(id);
+        IAMD_TRY(account);
+        if (!account->has_value()) continue;
+        bool earlier = !earliest || (*account)->create_date < *earliest ||
+                       ((*account)->create_date == *earliest && id < result.account_id);
+        if (earlier) {
+          earliest = (*account)->create_date;
+          result.account_id = id;
+        }
       }
     } else {
       result.account_id = env_account.empty() ? core::make_account_id(random) : env_account;

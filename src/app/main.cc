@@ -18,10 +18,12 @@
 #include "app/policy_batch.h"
 #include "app/policy_cli.h"
 #include "app/query_endpoint.h"
+#include "app/role_cli.h"
 #include "authz/view.h"
 #include "crypto/csprng.h"
 #include "http/server/server.h"
 #include "iam/service.h"
+#include "store/keyring.h"
 #include "store/sqlite/sqlite_store.h"
 #include "sts/service.h"
 
@@ -86,12 +88,16 @@ int serve(const ServeOptions& opts) {
   MasterKeySealer sealer(load_or_create_master_key(opts.data_dir, random), random);
   store::SqliteStore store(opts.data_dir + "/iamd.db");
   BootstrapResult boot = bootstrap(store, sealer, random, clock, opts.data_dir);
+  // The session-token keyring: created on first start, rotated daily (store/keyring.h).
+  if (auto kr = store::maintain_keyring(store, sealer, random, clock.now()); !kr) {
+    throw std::runtime_error("preparing the token keyring: " + kr.error().message);
+  }
 
   authz::View view(store, sealer);
   api::Registry registry;
   iam::Service iam_service(iam::Deps{store, view, random, sealer});
   iam_service.register_operations(registry);
-  sts::Service sts_service(view);
+  sts::Service sts_service(sts::Deps{store, view, random, sealer});
   sts_service.register_operations(registry);
   QueryEndpoint endpoint(registry, view, clock, random);
 
@@ -115,6 +121,14 @@ int serve(const ServeOptions& opts) {
     std::unique_lock lock(flush_mutex);
     while (!flush_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
       if (auto st = view.flush_key_use(); !st) spdlog::warn("flushing key use: {}", st.error().message);
+      if (auto st = sts_service.flush_role_use(); !st) {
+        spdlog::warn("flushing role use: {}", st.error().message);
+      }
+      if (auto kr = store::maintain_keyring(store, sealer, random, clock.now()); !kr) {
+        spdlog::warn("rotating the token keyring: {}", kr.error().message);
+      } else if (*kr) {
+        spdlog::info("token keyring rotated");
+      }
     }
   });
 
@@ -138,6 +152,9 @@ int serve(const ServeOptions& opts) {
   flush_cv.notify_all();
   flusher.join();
   if (auto st = view.flush_key_use(); !st) spdlog::warn("flushing key use: {}", st.error().message);
+  if (auto st = sts_service.flush_role_use(); !st) {
+    spdlog::warn("flushing role use: {}", st.error().message);
+  }
   spdlog::info("iamd stopped");
   return 0;
 }
@@ -178,7 +195,22 @@ int main(int argc, char** argv) {
   eval->add_option("--context", eval_opts.context, "key=value (repeat for multivalued keys)");
   auto* eval_batch = policy_cmd->add_subcommand(
       "eval-batch", "Evaluate JSON Lines cases from stdin, one JSON result per line to stdout");
+  iamd::app::RevokeSessionsOptions revoke_opts;
+  auto* role_cmd = cli.add_subcommand("role", "Role operations against a running server");
+  role_cmd->require_subcommand(1);
+  auto* revoke = role_cmd->add_subcommand(
+      "revoke-sessions",
+      "Revoke every session of ROLE issued until now (puts the inline policy "
+      "AWSRevokeOlderSessions through the running server's API)");
+  revoke->add_option("ROLE", revoke_opts.role_name, "Role name")->required();
+  revoke->add_option("--data-dir", revoke_opts.data_dir,
+                     "Data directory (its root-credentials sign the call unless AWS_ACCESS_KEY_ID "
+                     "or IAMD_ROOT_ACCESS_KEY_ID is set)")
+      ->capture_default_str();
+  revoke->add_option("--account", revoke_opts.account, "The role's account (checked)");
+  revoke->add_option("--endpoint", revoke_opts.endpoint, "The server's URL")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
+  if (revoke->parsed()) return iamd::app::revoke_role_sessions(revoke_opts);
   if (check->parsed()) return iamd::app::policy_check(check_opts);
   if (eval->parsed()) return iamd::app::policy_eval(eval_opts);
   if (eval_batch->parsed()) return iamd::app::policy_eval_batch(stdin, stdout);

@@ -2,11 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "auth/session_token.h"
 #include "auth/sigv4/verify.h"
 #include "core/ids.h"
 #include "core/strings.h"
 #include "http/query/form.h"
 #include "http/query/xml.h"
+#include "sts/authenticate.h"
 
 namespace iamd::app {
 
@@ -27,6 +33,95 @@ core::Error invalid_token() {
                      "The security token included in the request is invalid."};
 }
 
+// core::make_uuid, cheaper: `random` is drawn for 64 ids at once (each draw of the CSPRNG costs
+// about as much as the rest of a GetCallerIdentity) and the id is formatted by table. The pool
+// is per thread and per source, so no lock is taken and a test's deterministic source is never
+// mixed with another.
+std::string make_request_id(core::Random& random) {
+  struct Pool {
+    const core::Random* source = nullptr;
+    std::array<std::uint8_t, 16 * 64> bytes{};
+    std::size_t used = 16 * 64;
+  };
+  thread_local Pool pool;
+  if (pool.source != &random || pool.used == pool.bytes.size()) {
+    random.fill(pool.bytes);
+    pool.source = &random;
+    pool.used = 0;
+  }
+  std::uint8_t b[16];
+  std::memcpy(b, pool.bytes.data() + pool.used, sizeof b);
+  pool.used += sizeof b;
+  b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // variant 10xx
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(36, '-');
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < sizeof b; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // the dashes
+    id[at++] = kHex[b[i] >> 4];
+    id[at++] = kHex[b[i] & 15];
+  }
+  return id;
+}
+
+// http::Request::header, with the length compared first and the name eight bytes at a time.
+const std::string* header_of(const http::Request& request, std::string_view lower_name) {
+  for (const auto& [name, value] : request.headers) {
+    if (auth::sigv4::is_header_named(name, lower_name)) return &value;
+  }
+  return nullptr;
+}
+
+// Whether `s` starts with `prefix` (given in lower case), ignoring ASCII case.
+bool starts_with_ci(std::string_view s, std::string_view lower_prefix) {
+  return s.size() >= lower_prefix.size() && core::iequals(s.substr(0, lower_prefix.size()),
+                                                          lower_prefix);
+}
+
+// The headers of a SignableRequest: views into the http::Request, in a vector each thread keeps
+// (and lends to one request at a time) so that building the view allocates nothing.
+class SignableHeaders {
+ public:
+  explicit SignableHeaders(auth::sigv4::SignableRequest& signable) : signable_(signable) {
+    signable_.headers.swap(spare());
+    signable_.headers.clear();
+  }
+  ~SignableHeaders() {
+    signable_.headers.clear();
+    if (signable_.headers.capacity() <= 256) signable_.headers.swap(spare());
+  }
+  SignableHeaders(const SignableHeaders&) = delete;
+  SignableHeaders& operator=(const SignableHeaders&) = delete;
+
+ private:
+  static std::vector<std::pair<std::string_view, std::string_view>>& spare() {
+    thread_local std::vector<std::pair<std::string_view, std::string_view>> headers;
+    return headers;
+  }
+  auth::sigv4::SignableRequest& signable_;
+};
+
+// sigv4::parse() into a ParsedSignature each thread keeps, so that its strings keep their
+// capacity and parsing allocates nothing; reads like the core::Result it stands for. Valid until
+// the thread parses again (the end of the request).
+class ParsedOnThisThread {
+ public:
+  explicit ParsedOnThisThread(const auth::sigv4::SignableRequest& request)
+      : status_(auth::sigv4::parse(request, slot())) {}
+  explicit operator bool() const { return status_.has_value(); }
+  const auth::sigv4::ParsedSignature& operator*() const { return slot(); }
+  const auth::sigv4::ParsedSignature* operator->() const { return &slot(); }
+  const core::Error& error() const { return status_.error(); }
+
+ private:
+  static auth::sigv4::ParsedSignature& slot() {
+    thread_local auth::sigv4::ParsedSignature parsed;
+    return parsed;
+  }
+  core::Status status_;
+};
+
 }  // namespace
 
 struct QueryEndpoint::Impl {
@@ -37,7 +132,8 @@ struct QueryEndpoint::Impl {
   authz::View& view;
   const core::Clock& clock;
   core::Random& random;
-  auth::sigv4::SigningKeyCache key_cache;
+  // Signing keys of temporary credentials (each session has its own secret; bounded cache).
+  auth::sigv4::SigningKeyCache session_keys;
 
   http::Response error_response(const api::ServiceInfo& service, const core::Error& e,
                                 const std::string& request_id) {
@@ -62,16 +158,24 @@ struct QueryEndpoint::Impl {
                                          std::string_view service, core::TimePoint now) {
     IAMD_TRY(auth::sigv4::check_scope_and_time(sig, service, now));
     // Temporary credentials (ASIA keys with session tokens) arrive with STS sessions.
-    if (sig.session_token) return invalid_token();
+    if (sig.session_token) {
+      // Temporary credentials: the session is in the sealed token (sts/authenticate.h).
+      auto caller = sts::authenticate_session(view, *sig.session_token, sig.access_key_id, now);
+      IAMD_TRY(caller);
+      IAMD_TRY(auth::sigv4::verify(signable, sig, caller->session->secret_access_key.reveal(),
+                                   session_keys));
+      return caller;
+    }
     auto cred = view.find_credential(sig.access_key_id);
     if (cred == nullptr || !cred->active) return invalid_token();
-    IAMD_TRY(auth::sigv4::verify(signable, sig, cred->secret.reveal(), key_cache));
+    // The credential's own signing-key cache: no lock, no hash of the secret (key_slots.h).
+    IAMD_TRY(auth::sigv4::verify(signable, sig, cred->secret.reveal(), cred->signing_keys));
     view.record_key_use(sig.access_key_id, authz::KeyUse{now, std::string(service), sig.region});
     return cred->caller;
   }
 
   http::Response handle(const http::Request& request) {
-    std::string request_id = core::make_uuid(random);
+    std::string request_id = make_request_id(random);
     core::TimePoint now = clock.now();
     const api::ServiceInfo* service = &default_service();
 
@@ -80,8 +184,8 @@ struct QueryEndpoint::Impl {
     std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
     std::string_view body;
     if (request.method == "POST") {
-      const std::string* type = request.header("content-type");
-      if (type == nullptr || core::ascii_lower(*type).starts_with("application/x-www-form-urlencoded")) {
+      const std::string* type = header_of(request, "content-type");
+      if (type == nullptr || starts_with_ci(*type, "application/x-www-form-urlencoded")) {
         body = request.body;
       }
     } else if (request.method != "GET") {
@@ -101,11 +205,11 @@ struct QueryEndpoint::Impl {
     signable.method = request.method;
     signable.target = request.target;
     signable.body = request.body;
-    signable.headers.reserve(request.headers.size());
+    const SignableHeaders lend_headers(signable);
     for (const auto& [name, value] : request.headers) signable.headers.emplace_back(name, value);
 
     // The service is the credential scope's; unsigned requests name it through Version.
-    auto sig = auth::sigv4::parse(signable);
+    const ParsedOnThisThread sig(signable);
     if (sig) {
       if (const auto* s = api::find_service(sig->service)) service = s;
     } else {
@@ -129,7 +233,7 @@ struct QueryEndpoint::Impl {
     ctx.now = now;
     ctx.source_ip = request.remote_ip;
     ctx.secure_transport = request.tls;
-    if (const std::string* ua = request.header("user-agent")) ctx.user_agent = *ua;
+    if (const std::string* ua = header_of(request, "user-agent")) ctx.user_agent = *ua;
     if (sig) {
       ctx.region = sig->region;
       auto caller = authenticate(signable, *sig, service->service, now);

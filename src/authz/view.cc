@@ -6,6 +6,8 @@
 #include "policy/aws_managed_policies.h"
 #include "policy/json/parse.h"
 #include "store/entities.h"
+#include "store/keyring.h"
+#include "store/organizations.h"
 #include "store/policies.h"
 #include "store/roles.h"
 
@@ -147,7 +149,15 @@ core::Result<std::shared_ptr<const View::Snapshot>> View::load(std::uint64_t gen
       cred->secret = std::move(*secret);
       snap->credentials.emplace(key.id, std::move(cred));
     }
-    return load_roles(tx, *snap);
+    IAMD_TRY(load_roles(tx, *snap));
+    IAMD_TRY(load_organizations(tx, *snap));
+    auto opened = store::open_keyring(tx, sealer_);
+    IAMD_TRY(opened);
+    auto keyring = std::make_shared<auth::Keyring>();
+    for (const auto& k : opened->keys) keyring->add(k.id, k.key);
+    if (opened->active_id != 0) keyring->set_active(opened->active_id);
+    snap->keyring = std::move(keyring);
+    return {};
   });
   IAMD_TRY(st);
   std::erase_if(compile_cache_,
@@ -202,6 +212,117 @@ core::Status View::load_roles(store::Transaction& tx, Snapshot& snap) {
     }
   }
   return {};
+}
+
+core::Status View::load_organizations(store::Transaction& tx, Snapshot& snap) {
+  store::OrganizationEntities o(tx);
+  auto orgs = o.list_organizations();
+  IAMD_TRY(orgs);
+  for (const auto& org : *orgs) {
+    auto roots = o.list_roots(org.id);
+    IAMD_TRY(roots);
+    // SCPs apply only once the type is enabled on the root (an organization has one root).
+    if (roots->empty() || !roots->front().has_policy_type(store::kServiceControlPolicy)) continue;
+    const std::string root_id = roots->front().id;
+    auto units = o.list_units(org.id);
+    IAMD_TRY(units);
+    std::unordered_map<std::string, std::string> parent_of;  // OU id -> parent id
+    for (const auto& u : *units) parent_of.emplace(u.id, u.parent_id);
+
+    // The compiled SCPs attached to each target, read and compiled once per organization.
+    std::unordered_map<std::string, std::vector<std::shared_ptr<const policy::CompiledPolicy>>>
+        by_target;
+    auto scps_of = [&](const std::string& target)
+        -> core::Result<const std::vector<std::shared_ptr<const policy::CompiledPolicy>>*> {
+      if (auto it = by_target.find(target); it != by_target.end()) return &it->second;
+      std::vector<std::shared_ptr<const policy::CompiledPolicy>> compiled_scps;
+      auto ids = o.policies_of(org.id, target);
+      IAMD_TRY(ids);
+      for (const auto& id : *ids) {
+        auto p = o.find_policy(org.id, id);
+        IAMD_TRY(p);
+        if (!p->has_value() || (*p)->type != store::kServiceControlPolicy) continue;
+        // A stored SCP that no longer compiles is left out: its level then allows less, never
+        // more.
+        if (auto c = compiled(org.policy_arn((*p)->type, (*p)->id, (*p)->aws_managed), "scp",
+                              (*p)->content)) {
+          compiled_scps.push_back(std::move(c));
+        }
+      }
+      return &by_target.emplace(target, std::move(compiled_scps)).first->second;
+    };
+
+    auto accounts = o.list_accounts(org.id);
+    IAMD_TRY(accounts);
+    for (const auto& account : *accounts) {
+      // The management account is not restricted by SCPs (Organizations User Guide).
+      if (account.id == org.master_account_id) continue;
+      // Root first, then each OU down to the account's parent, then the account.
+      std::vector<std::string> path{account.id};
+      std::string node = account.parent_id;
+      bool broken = false;
+      while (node != root_id) {
+        auto it = parent_of.find(node);
+        if (it == parent_of.end() || path.size() > parent_of.size() + 1) {
+          broken = true;  // a parent that vanished or a cycle: stored data gone bad
+          break;
+        }
+        path.push_back(node);
+        node = it->second;
+      }
+      path.push_back(root_id);
+      auto scps = std::make_shared<AccountScps>();
+      scps->organization_id = org.id;
+      for (auto it = path.rbegin(); it != path.rend(); ++it) {
+        auto level = scps_of(*it);
+        IAMD_TRY(level);
+        std::vector<const policy::CompiledPolicy*> raw;
+        for (const auto& c : **level) {
+          raw.push_back(c.get());
+          scps->owned.push_back(c);
+        }
+        scps->levels.push_back(std::move(raw));
+      }
+      if (broken) {
+        spdlog::error("authz: organization {} has no path from account {} to its root", org.id,
+                      account.id);
+        scps->levels.emplace_back();  // fail closed: a level that allows nothing
+      }
+      snap.scps.emplace(account.id, std::move(scps));
+    }
+  }
+  return {};
+}
+
+std::shared_ptr<const AccountScps> View::account_scps(std::string_view account) {
+  auto snap = current();
+  auto it = snap->scps.find(std::string(account));
+  return it == snap->scps.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const auth::Keyring> View::keyring() {
+  auto snap = current();
+  if (snap->keyring) return snap->keyring;
+  static const auto kEmpty = std::make_shared<const auth::Keyring>();
+  return kEmpty;
+}
+
+std::shared_ptr<const policy::CompiledPolicy> View::session_policy(std::string_view document) {
+  constexpr size_t kMaxCached = 1024;
+  std::lock_guard lock(session_policy_mutex_);
+  if (auto it = session_policies_.find(std::string(document)); it != session_policies_.end()) {
+    return it->second;
+  }
+  std::shared_ptr<const policy::CompiledPolicy> out;
+  auto parsed = policy::json::parse(document, policy::json::ParseMode::Lenient);
+  if (parsed) {
+    if (auto c = policy::compile(*parsed, policy::PolicySource{"session-policy", "session"})) {
+      out = *c;
+    }
+  }
+  if (session_policies_.size() >= kMaxCached) session_policies_.clear();
+  session_policies_.emplace(std::string(document), out);
+  return out;
 }
 
 std::shared_ptr<const RoleInfo> View::find_role_by_arn(std::string_view arn) {

@@ -11,6 +11,8 @@
 #include <unordered_map>
 
 #include "api/context.h"
+#include "auth/session_token.h"
+#include "auth/sigv4/key_slots.h"  // header-only, std-only
 #include "core/result.h"
 #include "core/sealer.h"
 #include "core/secret.h"
@@ -26,6 +28,9 @@ struct Credential {
   api::Caller caller;       // the principal the key belongs to
   core::Secret secret;      // the secret access key, opened
   bool active = true;
+  /// SigV4 signing keys derived from `secret`, cached with it (lock-free, wiped with it); see
+  /// auth/sigv4/key_slots.h. Mutable: a cache, filled through a const Credential.
+  mutable auth::sigv4::SigningKeySlots signing_keys;
 };
 
 /// When and where an access key was last used.
@@ -50,6 +55,11 @@ struct Request {
   std::string_view resource;
   std::vector<std::pair<std::string, policy::ContextValue>> keys = {};
   const std::vector<store::Tag>* resource_tags = nullptr;
+  /// The target's resource-based policy (a role's trust policy for sts:AssumeRole), evaluated
+  /// with AWS's resource-policy rules; `resource_policy_required`: it must allow explicitly (trust
+  /// and key policies: an identity-policy Allow alone never suffices).
+  const policy::CompiledPolicy* resource_policy = nullptr;
+  bool resource_policy_required = false;
 };
 
 /// The policies that apply to one principal, compiled.
@@ -75,6 +85,16 @@ struct RoleInfo {
   std::shared_ptr<const PrincipalPolicies> policies;  // never null
 };
 
+/// The service control policies that cap the principals of one member account of an
+/// organization whose root has SERVICE_CONTROL_POLICY enabled: one level per node from the root
+/// down through the OUs to the account itself, each level the SCPs attached there. Every level
+/// must allow (policy::EvaluationInput::scp_levels); an empty level allows nothing.
+struct AccountScps {
+  std::string organization_id;
+  std::vector<std::vector<const policy::CompiledPolicy*>> levels;
+  std::vector<std::shared_ptr<const policy::CompiledPolicy>> owned;  // keeps `levels` alive
+};
+
 class View {
  public:
   View(store::Store& store, const core::Sealer& sealer);
@@ -98,6 +118,15 @@ class View {
   std::shared_ptr<const RoleInfo> find_role_by_id(std::string_view role_id);
   /// The compiled policies of a role (by id), or nullptr when unknown: for role sessions.
   std::shared_ptr<const PrincipalPolicies> role_policies(std::string_view role_id);
+  /// The SCPs that cap principals of `account` (its root user included), or nullptr when none
+  /// do: the account is in no organization, is its management account, or SCPs are not enabled.
+  std::shared_ptr<const AccountScps> account_scps(std::string_view account);
+
+  /// The token-sealing keys (store/keyring.h), opened; never null (empty before the first key).
+  std::shared_ptr<const auth::Keyring> keyring();
+  /// A session policy document (validated when the session was minted), compiled; cached by
+  /// document text so that a session's requests do not parse it again. Null if it does not compile.
+  std::shared_ptr<const policy::CompiledPolicy> session_policy(std::string_view document);
 
   /// Notes that a long-term key signed a request. Kept in memory (sharded locks) and written to the
   /// store by flush_key_use(), so that authentication never writes to the database.
@@ -115,11 +144,15 @@ class View {
     std::unordered_map<std::string, std::shared_ptr<const policy::CompiledPolicy>> managed;  // by ARN
     std::unordered_map<std::string, std::shared_ptr<const RoleInfo>> roles_by_id;
     std::unordered_map<std::string, std::shared_ptr<const RoleInfo>> roles_by_arn;
+    std::unordered_map<std::string, std::shared_ptr<const AccountScps>> scps;  // by account
+    std::shared_ptr<const auth::Keyring> keyring;
   };
   std::shared_ptr<const Snapshot> current();
   core::Result<std::shared_ptr<const Snapshot>> load(std::uint64_t generation);
   /// Adds every role of every account to `snap` (whose managed policies are loaded already).
   core::Status load_roles(store::Transaction& tx, Snapshot& snap);
+  /// Adds the SCPs of every member account of every organization to `snap`.
+  core::Status load_organizations(store::Transaction& tx, Snapshot& snap);
   /// Parses (leniently: stored documents must always load) and compiles, reusing the result of an
   /// earlier load when the same document is seen again.
   std::shared_ptr<const policy::CompiledPolicy> compiled(const std::string& source_id,
@@ -146,6 +179,10 @@ class View {
   };
   UseShard& shard_for(std::string_view access_key_id) const;
   mutable UseShard use_shards_[kUseShards];
+
+  // Session policies compiled, by document (bounded: cleared when full).
+  std::mutex session_policy_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const policy::CompiledPolicy>> session_policies_;
 };
 
 

@@ -70,12 +70,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       split_input(std::string_view(reinterpret_cast<const char*>(data), size));
   run_stages(request);
 
+  // The server's path too: parse into a ParsedSignature reused across inputs, the credential's
+  // own key slots. It must agree with a fresh parse on every input.
+  static ParsedSignature reused;
+  static SigningKeySlots slots;
+  const bool reused_ok = parse(request, reused).has_value();
+
   auto parsed = parse(request);
+  if (reused_ok != parsed.has_value()) __builtin_trap();
   if (!parsed) return 0;
+  if (reused.signed_headers != parsed->signed_headers || reused.signature != parsed->signature ||
+      reused.access_key_id != parsed->access_key_id || reused.amz_date != parsed->amz_date) {
+    __builtin_trap();
+  }
   (void)check_scope_and_time(*parsed, "", kNow);
   (void)check_scope_and_time(*parsed, "iam", parsed->request_time);
   (void)canonical_request(request, *parsed);
-  (void)verify(request, *parsed, kSecret, cache);
+  const bool shared_ok = verify(request, *parsed, kSecret, cache).has_value();
+  if (verify(request, reused, kSecret, slots).has_value() != shared_ok) __builtin_trap();
   (void)verify(request, *parsed, kSecret, cache, PathNormalization::None);
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "auth/sigv4/errors.h"
 #include "auth/sigv4/query.h"
+#include "auth/sigv4/swar.h"
 #include "core/strings.h"
 #include "crypto/sha256.h"
 
@@ -54,20 +55,15 @@ void append_normalized_encoded_path(std::string& out, std::string_view path) {
 // below '!' (all of SigV4's whitespace is) is skipped at once; in the others only the marked
 // bytes are looked at.
 std::size_t first_untidy(std::string_view value) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   const char* p = value.data();
   const std::size_t n = value.size();
   // A ' ' at i is lone unless p[i + 1] is whitespace; i + 1 < n as the value ends in non-space.
   auto untidy = [&](std::size_t i) { return p[i] == ' ' ? is_space(p[i + 1]) : is_space(p[i]); };
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const std::uint64_t word = detail::load8(p + i);
-    // Bit 7 of each byte below 0x21 (and, harmlessly, of a '!' just above one).
-    std::uint64_t low = (word - 0x21 * kOnes) & ~word & (0x80 * kOnes);
-    while (low != 0) {
-      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(low) >> 3);
+    for (std::uint64_t low = swar::less_than(swar::load(p + i), 0x21); low != 0; low &= low - 1) {
+      const std::size_t at = i + swar::first(low);
       if (untidy(at)) return at;
-      low &= low - 1;
     }
   }
   for (; i < n; ++i) {
@@ -142,9 +138,6 @@ void append_canonical_query_string(std::string& out, std::string_view raw_query,
   }
 }
 
-// Each request header is compared with each signed name; both lists are short (at most 64
-// signed names, and the HTTP layer bounds the header count) and the comparison rejects most
-// pairs on length alone.
 bool append_canonical_headers(std::string& out, const SignableRequest& request,
                               std::span<const std::string> signed_headers) {
   for (const std::string& name : signed_headers) {

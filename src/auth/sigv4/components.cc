@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "auth/sigv4/errors.h"
+#include "auth/sigv4/swar.h"
 #include "core/strings.h"
 
 namespace iamd::auth::sigv4 {
@@ -22,19 +23,6 @@ constexpr std::array<char, 256> kLowerToken = [] {
   for (char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = c;
   return table;
 }();
-
-// Hex digits mapped to lower case; 0 for anything else (the signature, 64 per request).
-constexpr std::array<char, 256> kLowerHex = [] {
-  std::array<char, 256> table{};
-  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<char>(c);
-  for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<char>(c);
-  for (int c = 'A'; c <= 'F'; ++c) {
-    table[static_cast<std::size_t>(c)] = static_cast<char>(c - 'A' + 'a');
-  }
-  return table;
-}();
-
-bool is_printable(char c) { return c > 0x20 && c < 0x7f; }
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -70,49 +58,112 @@ std::string_view trim(std::string_view s) {
 }
 
 std::optional<Credential> split_credential(std::string_view value) {
-  // One pass: '/' ends a part, anything else must be printable.
-  std::string_view parts[5];
-  std::size_t n = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= value.size(); ++i) {
-    if (i < value.size() && value[i] != '/') {
-      if (!is_printable(value[i])) return std::nullopt;
-      continue;
+  // One pass, a word at a time: every byte printable, and where the four '/' are.
+  std::size_t slashes[4];
+  std::size_t count = 0;
+  std::uint64_t bad = 0;
+  const std::size_t n = value.size();
+  for (std::size_t i = 0; i < n; i += 8) {
+    const std::size_t len = std::min<std::size_t>(8, n - i);
+    const std::uint64_t word = len == 8 ? swar::load(value.data() + i)
+                                        : swar::load_partial(value.data() + i, len, 'a');
+    bad |= swar::less_than(word, 0x21) | swar::greater_than(word, 0x7E);
+    for (std::uint64_t slash = swar::equal_to(word, '/'); slash != 0; slash &= slash - 1) {
+      if (count == 4) return std::nullopt;  // a sixth part
+      slashes[count++] = i + swar::first(slash);
     }
-    if (n == 5) return std::nullopt;  // a sixth part
-    const std::size_t length = i - start;
-    if (length == 0 || length > kMaxCredentialPartBytes) return std::nullopt;
-    parts[n++] = value.substr(start, length);
-    start = i + 1;
   }
-  if (n != 5) return std::nullopt;
+  if (bad != 0 || count != 4) return std::nullopt;
+  std::string_view parts[5];
+  std::size_t start = 0;
+  for (std::size_t k = 0; k < 5; ++k) {
+    const std::size_t end = k < 4 ? slashes[k] : n;
+    const std::size_t length = end - start;
+    if (length == 0 || length > kMaxCredentialPartBytes) return std::nullopt;
+    parts[k] = value.substr(start, length);
+    start = end + 1;
+  }
   return Credential{parts[0], parts[1], parts[2], parts[3], parts[4]};
 }
 
+namespace {
+
+// split_signed_headers_into for the names SDKs send: only a-z, A-Z, 0-9 and '-', at most 1 KiB.
+// A word at a time: lower-cased, checked and searched for ';' without a branch per byte.
+// Returns 1 (done), 0 (invalid) or -1 (something else: the byte-by-byte path decides).
+int split_plain_signed_headers(std::string_view value, std::vector<std::string>& names) {
+  constexpr std::size_t kMaxFast = 1024;
+  const std::size_t n = value.size();
+  if (n == 0 || n > kMaxFast) return -1;
+  char lowered[kMaxFast + 8];
+  std::size_t semicolons[kMaxSignedHeaders];
+  std::size_t count = 0;
+  std::uint64_t unusual = 0;
+  for (std::size_t i = 0; i < n; i += 8) {
+    const std::size_t len = std::min<std::size_t>(8, n - i);
+    const std::uint64_t word = swar::to_lower(
+        len == 8 ? swar::load(value.data() + i) : swar::load_partial(value.data() + i, len, 'a'));
+    swar::store(lowered + i, word);
+    const std::uint64_t semicolon = swar::equal_to(word, ';');
+    unusual |= ~(swar::in_range(word, 'a', 'z') | swar::in_range(word, '0', '9') |
+                 swar::equal_to(word, '-') | semicolon) &
+               swar::kHigh;
+    for (std::uint64_t m = semicolon; m != 0; m &= m - 1) {
+      if (count + 1 == kMaxSignedHeaders) return 0;  // a 65th name
+      semicolons[count++] = i + swar::first(m);
+    }
+  }
+  if (unusual != 0) return -1;
+  const std::size_t total = count + 1;
+  if (names.size() > total) names.resize(total);
+  bool ascending = true;
+  std::size_t start = 0;
+  for (std::size_t k = 0; k < total; ++k) {
+    const std::size_t end = k < count ? semicolons[k] : n;
+    if (end == start) return 0;  // an empty name
+    const std::string_view name(lowered + start, end - start);
+    if (k < names.size()) {
+      names[k].assign(name);
+    } else {
+      names.emplace_back(name);
+    }
+    if (ascending && k > 0 && !less(names[k - 1], name)) ascending = false;
+    start = end + 1;
+  }
+  if (ascending) return 1;  // strictly ascending: sorted, and no name repeats
+  std::sort(names.begin(), names.end());
+  return std::adjacent_find(names.begin(), names.end()) == names.end() ? 1 : 0;
+}
+
+}  // namespace
+
 bool split_signed_headers_into(std::string_view value, std::vector<std::string>& names) {
-  names.clear();
-  names.reserve(8);  // what SDKs sign; more only grows the vector
+  // Strings already in `names` are overwritten rather than replaced, so that a caller reusing
+  // one vector (a ParsedSignature kept per thread) allocates nothing once it has seen a request.
+  if (const int plain = split_plain_signed_headers(value, names); plain >= 0) return plain == 1;
+  std::size_t count = 0;
   bool ascending = true;  // clients send them sorted, and then sorting and the duplicate check go
   const char* p = value.data();
   const char* const end = p + value.size();
   while (true) {
     const char* const name_end = std::find(p, end, ';');
-    if (name_end == p || names.size() == kMaxSignedHeaders) return false;
+    if (name_end == p || count == kMaxSignedHeaders) return false;
+    std::string& lowered = count < names.size() ? names[count] : names.emplace_back();
     // Mapped from the source as it is copied: reading back bytes just written by memcpy would
     // stall on store forwarding.
-    std::string& lowered = names.emplace_back(static_cast<std::size_t>(name_end - p), '\0');
+    lowered.resize(static_cast<std::size_t>(name_end - p));
     char* out = lowered.data();
     for (const char* in = p; in != name_end; ++in) {
       const char c = kLowerToken[static_cast<unsigned char>(*in)];
       if (c == 0) return false;
       *out++ = c;
     }
-    if (ascending && names.size() > 1 && !less(names[names.size() - 2], lowered)) {
-      ascending = false;
-    }
+    if (ascending && count > 0 && !less(names[count - 1], lowered)) ascending = false;
+    ++count;
     if (name_end == end) break;
     p = name_end + 1;
   }
+  names.resize(count);
   if (ascending) return true;  // strictly ascending: sorted, and no name repeats
   std::sort(names.begin(), names.end());
   return std::adjacent_find(names.begin(), names.end()) == names.end();
@@ -126,13 +177,14 @@ std::optional<std::vector<std::string>> split_signed_headers(std::string_view va
 
 bool normalize_signature_into(std::string_view value, std::string& out) {
   if (value.size() != 64) return false;
-  out.resize(value.size());
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const char c = kLowerHex[static_cast<unsigned char>(value[i])];
-    if (c == 0) return false;
-    out[i] = c;
+  out.resize(64);
+  std::uint64_t bad = 0;
+  for (std::size_t i = 0; i < 64; i += 8) {
+    const std::uint64_t word = swar::to_lower(swar::load(value.data() + i));
+    bad |= ~(swar::in_range(word, '0', '9') | swar::in_range(word, 'a', 'f')) & swar::kHigh;
+    swar::store(out.data() + i, word);
   }
-  return true;
+  return bad == 0;
 }
 
 std::optional<std::string> normalize_signature(std::string_view value) {

@@ -31,7 +31,8 @@ std::optional<Credential> split_credential(std::string_view value);
 /// HTTP token, a name repeats, or there are more than kMaxSignedHeaders.
 std::optional<std::vector<std::string>> split_signed_headers(std::string_view value);
 
-/// split_signed_headers() into `out` (replacing its contents), false where that gives nullopt.
+/// split_signed_headers() into `out` (replacing its contents, reusing its strings' capacity),
+/// false where that gives nullopt (`out` then holds garbage).
 bool split_signed_headers_into(std::string_view value, std::vector<std::string>& out);
 
 /// 64 hex digits, returned lower-case; nullopt otherwise.

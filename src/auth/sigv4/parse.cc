@@ -160,7 +160,10 @@ std::string missing_message(const Components& c, bool has_date, std::string_view
 }
 
 core::Status find_header_token(const SigV4Headers& headers, ParsedSignature& out) {
-  if (headers.tokens == 0) return {};
+  if (headers.tokens == 0) {
+    out.session_token.reset();
+    return {};
+  }
   if (headers.tokens > 1) {
     return incomplete_signature("Request has more than one X-Amz-Security-Token header.");
   }
@@ -169,7 +172,11 @@ core::Status find_header_token(const SigV4Headers& headers, ParsedSignature& out
     return incomplete_signature("X-Amz-Security-Token is longer than " +
                                 std::to_string(kMaxHeaderValueBytes) + " bytes.");
   }
-  out.session_token.emplace(token);
+  if (out.session_token) {
+    out.session_token->assign(token);
+  } else {
+    out.session_token.emplace(token);
+  }
   return {};
 }
 
@@ -228,6 +235,8 @@ core::Status parse_authorization_into(ParsedSignature& out, const SigV4Headers& 
       !has_time) {
     return incomplete_signature(missing_message(components, has_time, authorization));
   }
+  out.presigned = false;
+  out.expires_seconds.reset();
 
   IAMD_TRY(fill_components(out, components, authorization));
   IAMD_TRY(check_host_signed(out));
@@ -250,7 +259,7 @@ core::Result<ParsedSignature> parse_authorization_header(const SignableRequest& 
   return parse_authorization(scan_headers(request), request, authorization);
 }
 
-core::Result<ParsedSignature> parse(const SignableRequest& request) {
+core::Status parse(const SignableRequest& request, ParsedSignature& out) {
   const SigV4Headers headers = scan_headers(request);
   const RequestTarget target = split_target(request.target);
   const bool presigned = has_query_parameter(target.query, "X-Amz-Algorithm");
@@ -264,11 +273,22 @@ core::Result<ParsedSignature> parse(const SignableRequest& request) {
     return incomplete_signature("Request has more than one Authorization header.");
   }
   if (headers.authorizations == 1) {
-    return parse_authorization(headers, request, *headers.authorization);
+    return parse_authorization_into(out, headers, request, *headers.authorization);
   }
-  if (presigned) return parse_presigned_query(request, target.query);
+  if (presigned) {
+    auto parsed = parse_presigned_query(request, target.query);
+    if (!parsed) return parsed.error();
+    out = std::move(*parsed);
+    return {};
+  }
   return core::Error{core::ErrorCode::MissingAuthenticationToken,
                      std::string(kMissingAuthenticationTokenMessage)};
+}
+
+core::Result<ParsedSignature> parse(const SignableRequest& request) {
+  core::Result<ParsedSignature> result{ParsedSignature{}};
+  IAMD_TRY(parse(request, *result));
+  return result;
 }
 
 std::string format_authorization_header(const ParsedSignature& signature) {

@@ -5,13 +5,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "auth/sigv4/swar.h"
 #include "core/clock.h"
 
 namespace iamd::auth::sigv4 {
@@ -62,27 +62,6 @@ struct ParsedSignature {
   std::optional<std::int64_t> expires_seconds;
 };
 
-namespace detail {
-
-/// ASCII lower case of eight bytes at once: 'A'..'Z' gain 0x20, every other byte (non-ASCII
-/// included) stays as it is.
-inline std::uint64_t ascii_lower8(std::uint64_t x) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  const std::uint64_t heptets = x & (0x7F * kOnes);
-  const std::uint64_t at_least_a = heptets + (0x80 - 'A') * kOnes;  // bit 7: byte >= 'A'
-  const std::uint64_t above_z = heptets + (0x7F - 'Z') * kOnes;     // bit 7: byte > 'Z'
-  const std::uint64_t upper = (at_least_a ^ above_z) & ~x & (0x80 * kOnes);
-  return x | (upper >> 2);
-}
-
-inline std::uint64_t load8(const char* p) {
-  std::uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-}  // namespace detail
-
 /// Whether header name `name` (any case) is `lower` (already lower-case). Inline because it runs
 /// for every header, against every name SigV4 looks for, on every request; eight bytes at a time
 /// (the last word overlapping the one before) once names are that long.
@@ -93,9 +72,9 @@ inline bool is_header_named(std::string_view name, std::string_view lower) {
     const char* a = name.data();
     const char* b = lower.data();
     for (std::size_t i = 0; i + 8 < n; i += 8) {
-      if (detail::ascii_lower8(detail::load8(a + i)) != detail::load8(b + i)) return false;
+      if (swar::to_lower(swar::load(a + i)) != swar::load(b + i)) return false;
     }
-    return detail::ascii_lower8(detail::load8(a + n - 8)) == detail::load8(b + n - 8);
+    return swar::to_lower(swar::load(a + n - 8)) == swar::load(b + n - 8);
   }
   for (std::size_t i = 0; i < n; ++i) {
     char c = name[i];

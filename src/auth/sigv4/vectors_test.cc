@@ -1,7 +1,9 @@
 // The AWS SigV4 test suite as data (tests/vectors/sigv4, aws-c-auth layout). Case directories are
 // discovered at run time; every stage present in the files is checked for the header form and
 // the presigned form: canonical request, string to sign, signature, parse, scope and clock, and
-// that verify() accepts the signed request and rejects it once a byte is changed.
+// that verify() accepts the signed request and rejects it once a byte is changed; and that the
+// server's allocation-free path (parse into a reused ParsedSignature, the credential's key slots)
+// agrees at every stage.
 
 #include <gtest/gtest.h>
 
@@ -103,6 +105,8 @@ class SigV4Vector : public ::testing::TestWithParam<std::string> {
   fs::path dir_;
   Context context_;
   SigningKeyCache cache_;
+  SigningKeySlots slots_;
+  static inline ParsedSignature reused_;  // shared by every case, as a server thread's is
 };
 
 // spec §5.6: in some editions the .creq of the post-x-www-form-urlencoded cases does not hash to
@@ -149,6 +153,34 @@ void SigV4Vector::check_form(const std::string& prefix, bool presigned) {
   auto verified = verify(request, *parsed, kExampleSecret, cache_, form(presigned).path);
   EXPECT_TRUE(verified) << verified.error().message;
 
+  // The server's path: parse into a ParsedSignature reused across requests (here dirtied by
+  // another case first), build into a reused buffer, key from the credential's own slots.
+  reused_.access_key_id = "stale";
+  reused_.signed_headers = {"stale-a", "stale-b", "z", "y", "x", "w", "v", "u", "t"};
+  reused_.session_token = "stale-token";
+  reused_.presigned = !presigned;
+  reused_.expires_seconds = 1;
+  ASSERT_TRUE(parse(request, reused_));
+  EXPECT_EQ(reused_.access_key_id, parsed->access_key_id);
+  EXPECT_EQ(reused_.date, parsed->date);
+  EXPECT_EQ(reused_.region, parsed->region);
+  EXPECT_EQ(reused_.service, parsed->service);
+  EXPECT_EQ(reused_.terminator, parsed->terminator);
+  EXPECT_EQ(reused_.signed_headers, parsed->signed_headers);
+  EXPECT_EQ(reused_.signature, parsed->signature);
+  EXPECT_EQ(reused_.amz_date, parsed->amz_date);
+  EXPECT_EQ(reused_.request_time, parsed->request_time);
+  EXPECT_EQ(reused_.session_token, parsed->session_token);
+  EXPECT_EQ(reused_.presigned, parsed->presigned);
+  EXPECT_EQ(reused_.expires_seconds, parsed->expires_seconds);
+  std::string buffer = "left over from another request";
+  buffer.clear();
+  ASSERT_TRUE(append_canonical_request(buffer, request, reused_, form(presigned)));
+  EXPECT_EQ(buffer, *creq);
+  auto with_slots = verify(request, reused_, kExampleSecret, slots_, form(presigned).path);
+  EXPECT_TRUE(with_slots) << with_slots.error().message;
+  EXPECT_TRUE(verify(request, reused_, key, form(presigned).path));
+
   check_rejects_changed_signature(*raw, parsed->signature);
 }
 
@@ -171,6 +203,9 @@ void SigV4Vector::check_rejects_changed_signature(const RawRequest& signed_reque
     auto verified = verify(request, *parsed, kExampleSecret, cache_, form(false).path);
     ASSERT_FALSE(verified) << "byte " << index;
     EXPECT_EQ(verified.error().code, core::ErrorCode::SignatureDoesNotMatch);
+    auto with_slots = verify(request, *parsed, kExampleSecret, slots_, form(false).path);
+    ASSERT_FALSE(with_slots) << "byte " << index;
+    EXPECT_EQ(with_slots.error().code, core::ErrorCode::SignatureDoesNotMatch);
   }
 }
 

@@ -32,6 +32,10 @@ namespace iamd::auth::sigv4 {
 ///    AWS4-HMAC-SHA256, no X-Amz-Date/Date, host not signed: IncompleteSignature (400).
 core::Result<ParsedSignature> parse(const SignableRequest& request);
 
+/// parse() into `out`, reusing the capacity of its strings: a verifier that keeps one
+/// ParsedSignature per thread parses without allocating. On failure `out` is unspecified.
+core::Status parse(const SignableRequest& request, ParsedSignature& out);
+
 /// Checks the credential scope and the clock (spec §5.5 steps 3-5). `expected_service` is "iam"
 /// or "sts"; empty skips that check. Any syntactically valid region is accepted.
 ///  - scope or clock skew beyond kAllowedClockSkew: SignatureDoesNotMatch (403), AWS's texts;

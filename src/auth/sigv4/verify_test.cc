@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "auth/sigv4/test_support.h"
@@ -326,6 +328,94 @@ TEST(SigningKeyCache, IsThreadSafe) {
   }
   for (auto& th : threads) th.join();
   for (int w : wrong) EXPECT_EQ(w, 0);
+}
+
+TEST(SigningKeySlots, FindsWhatWasStoredPerScope) {
+  SigningKeySlots slots;
+  SigningKey key{};
+  EXPECT_FALSE(slots.find("20150830", "us-east-1", "iam", key));
+  const SigningKey iam = derive_signing_key(kExampleSecret, "20150830", "us-east-1", "iam");
+  const SigningKey sts = derive_signing_key(kExampleSecret, "20150830", "us-east-1", "sts");
+  slots.store("20150830", "us-east-1", "iam", iam);
+  slots.store("20150830", "us-east-1", "sts", sts);
+  ASSERT_TRUE(slots.find("20150830", "us-east-1", "iam", key));
+  EXPECT_EQ(key, iam);
+  ASSERT_TRUE(slots.find("20150830", "us-east-1", "sts", key));
+  EXPECT_EQ(key, sts);
+  EXPECT_FALSE(slots.find("20150831", "us-east-1", "iam", key));
+  EXPECT_FALSE(slots.find("20150830", "us-west-2", "iam", key));
+  // Length-prefixed: the same bytes split differently are another scope.
+  EXPECT_FALSE(slots.find("20150830u", "s-east-1", "iam", key));
+  EXPECT_FALSE(slots.find("", "", "", key));
+}
+
+TEST(SigningKeySlots, ReplacesTheOldestAndSkipsScopesTooLongToKeep) {
+  SigningKeySlots slots;
+  SigningKey key{};
+  for (int day = 0; day < 6; ++day) {
+    const std::string date = std::string("2015083") + std::to_string(day);
+    slots.store(date, "us-east-1", "iam", derive_signing_key("s", date, "us-east-1", "iam"));
+  }
+  EXPECT_FALSE(slots.find("20150830", "us-east-1", "iam", key));  // pushed out
+  EXPECT_FALSE(slots.find("20150831", "us-east-1", "iam", key));
+  for (int day = 2; day < 6; ++day) {
+    const std::string date = std::string("2015083") + std::to_string(day);
+    ASSERT_TRUE(slots.find(date, "us-east-1", "iam", key));
+    EXPECT_EQ(key, derive_signing_key("s", date, "us-east-1", "iam"));
+  }
+  const std::string region(60, 'r');
+  slots.store("20150830", region, "iam", derive_signing_key("s", "20150830", region, "iam"));
+  EXPECT_FALSE(slots.find("20150830", region, "iam", key));
+}
+
+TEST(SigningKeySlots, VerifyDerivesOnceAndAgreesWithTheSharedCache) {
+  RawRequest raw = list_users("POST");
+  testing::ClientSigning client;
+  client.signed_headers = {"content-type", "host", "x-amz-date"};
+  testing::sign_with_header(raw, client);
+  auto parsed = parse(raw.view());
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  SigningKeySlots slots;
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(verify(raw.view(), *parsed, kExampleSecret, slots));
+  SigningKey key{};
+  ASSERT_TRUE(slots.find("20150830", "us-east-1", "iam", key));
+  EXPECT_EQ(key, derive_signing_key(kExampleSecret, "20150830", "us-east-1", "iam"));
+  // The wrong secret with its own (empty) slots fails; slots never outlive their secret's use.
+  SigningKeySlots other;
+  EXPECT_FALSE(verify(raw.view(), *parsed, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ", other));
+}
+
+TEST(SigningKeySlots, ReadersNeverSeeATornKey) {
+  SigningKeySlots slots;
+  std::vector<std::string> dates;
+  std::vector<SigningKey> keys;
+  for (int d = 0; d < 8; ++d) {
+    dates.push_back(std::string("201508") + std::to_string(10 + d));
+    keys.push_back(derive_signing_key(kExampleSecret, dates.back(), "us-east-1", "sts"));
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> wrong{0};
+  std::atomic<int> hits{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      SigningKey key{};
+      for (int i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+        const std::size_t d = static_cast<std::size_t>((i + t) % 8);
+        if (slots.find(dates[d], "us-east-1", "sts", key)) {
+          hits.fetch_add(1, std::memory_order_relaxed);
+          if (key != keys[d]) wrong.fetch_add(1);
+        } else {
+          slots.store(dates[d], "us-east-1", "sts", keys[d]);
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  stop = true;
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GT(hits.load(), 0);
 }
 
 }  // namespace

@@ -206,6 +206,12 @@ std::string Metrics::render_prometheus() const {
     append_uint(out, h.count);
     out += '\n';
   }
+  out += "# HELP iamd_access_log_dropped_lines_total Access-log lines dropped because the log "
+         "writer fell behind.\n";
+  out += "# TYPE iamd_access_log_dropped_lines_total counter\n";
+  out += "iamd_access_log_dropped_lines_total ";
+  append_uint(out, access_log_dropped_.load(std::memory_order_relaxed));
+  out += '\n';
   return out;
 }
 

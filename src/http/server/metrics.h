@@ -4,6 +4,7 @@
 // record() registers its shard, later ones touch only that shard with relaxed atomics.
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -31,9 +32,14 @@ class Metrics {
   void record(std::string_view service, std::string_view action, int status,
               std::chrono::nanoseconds latency);
 
-  /// iamd_http_requests_total{service,action,status} and
-  /// iamd_http_request_duration_seconds{service,action} (histogram), sorted by labels.
-  /// Safe to call while other threads record.
+  /// Counts access-log lines dropped because the log writer fell behind (see access_log.h).
+  void add_access_log_dropped(std::uint64_t lines) {
+    access_log_dropped_.fetch_add(lines, std::memory_order_relaxed);
+  }
+
+  /// iamd_http_requests_total{service,action,status},
+  /// iamd_http_request_duration_seconds{service,action} (histogram), sorted by labels, and
+  /// iamd_access_log_dropped_lines_total. Safe to call while other threads record.
   std::string render_prometheus() const;
 
  private:
@@ -43,6 +49,7 @@ class Metrics {
   const std::uint64_t id_;  // tells apart Metrics objects in the per-thread shard cache
   mutable std::mutex shards_mutex_;  // guards shards_ (not the shards' contents)
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::atomic<std::uint64_t> access_log_dropped_{0};
 };
 
 }  // namespace iamd::http

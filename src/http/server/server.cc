@@ -56,7 +56,8 @@ Worker::Worker(Shared& s, unsigned index, const tcp::endpoint& endpoint)
       acceptor_(ioc_),
       sweep_timer_(ioc_),
       accept_retry_timer_(ioc_),
-      drain_timer_(ioc_) {
+      drain_timer_(ioc_),
+      access_flush_timer_(ioc_) {
   auto check = [&](const char* what, const boost::system::error_code& ec) {
     if (!ec) return;
     throw std::runtime_error("cannot " + std::string(what) + " " +
@@ -90,7 +91,30 @@ Worker::Worker(Shared& s, unsigned index, const tcp::endpoint& endpoint)
   schedule_sweep();
 }
 
-Worker::~Worker() { destroying_ = true; }
+Worker::~Worker() {
+  destroying_ = true;
+  submit_access_lines();
+}
+
+void Worker::end_access_line() {
+  access_buffer_.end_line();
+  if (access_buffer_.lines() >= shared.access_log->options().batch_lines) {
+    submit_access_lines();
+  } else if (!access_flush_armed_ && !drained_) {
+    arm_access_flush();
+  }
+}
+
+void Worker::submit_access_lines() { shared.access_log->submit(access_buffer_); }
+
+void Worker::arm_access_flush() {
+  access_flush_armed_ = true;
+  access_flush_timer_.expires_after(shared.access_log->options().max_delay);
+  access_flush_timer_.async_wait([this](boost::system::error_code ec) {
+    access_flush_armed_ = false;
+    if (!ec) submit_access_lines();
+  });
+}
 
 void Worker::run() {
   for (;;) {
@@ -193,6 +217,8 @@ void Worker::finish_drain() {
   drained_ = true;
   sweep_timer_.cancel();
   drain_timer_.cancel();
+  access_flush_timer_.cancel();
+  submit_access_lines();
 }
 
 }  // namespace detail
@@ -245,24 +271,6 @@ asio::ip::address resolve_host(const std::string& host) {
   return results.begin()->endpoint().address();
 }
 
-// The "access" logger: the application may register its own (to route it or turn it off)
-// before constructing the Server; otherwise one is made on the default logger's sinks.
-std::shared_ptr<spdlog::logger> access_logger() {
-  if (auto existing = spdlog::get("access")) return existing;
-  std::shared_ptr<spdlog::logger> logger;
-  if (auto def = spdlog::default_logger()) {
-    logger = std::make_shared<spdlog::logger>("access", def->sinks().begin(), def->sinks().end());
-  } else {
-    logger = std::make_shared<spdlog::logger>("access");
-  }
-  try {
-    spdlog::register_logger(logger);
-  } catch (const spdlog::spdlog_ex&) {
-    if (auto existing = spdlog::get("access")) return existing;  // another thread was first
-  }
-  return logger;
-}
-
 }  // namespace
 
 struct Server::Impl {
@@ -277,7 +285,10 @@ Server::Server(ServerOptions options, Handler handler) : impl_(std::make_unique<
   shared.options = std::move(options);
   shared.handler = std::move(handler);
   shared.tls = make_tls_context(shared.options);
-  shared.access_log = access_logger();
+  // The "access" logger: the application may register its own (to route it or turn it off)
+  // before constructing the Server; otherwise one is made (AccessLog::default_logger).
+  shared.access_log =
+      std::make_unique<detail::AccessLog>(detail::AccessLog::default_logger(), shared.metrics);
 
   const unsigned threads = shared.options.threads != 0
                                ? shared.options.threads
@@ -309,6 +320,7 @@ void Server::run() {
   }
   workers[0]->run();
   for (auto& t : threads) t.join();
+  impl_->shared.access_log->flush();  // every line of the run is out when run() returns
   signals.reset();  // gives SIGINT/SIGTERM back their default action
 }
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -245,12 +246,36 @@ class Session final : public ConnectionBase,
   void account(SteadyClock::time_point now) {
     const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(now - received_at_);
     worker_.shared.metrics.record(res_.service, res_.action, res_.status, latency);
-    spdlog::logger& log = *worker_.shared.access_log;
-    if (!log.should_log(spdlog::level::info)) return;  // disabled: no formatting cost
+    if (!worker_.access_log_enabled()) return;  // disabled: no formatting cost
     const std::string_view method = req_.method.empty() ? "-" : std::string_view(req_.method);
     const std::string_view path = req_.target.empty() ? "-" : path_of(req_.target);
-    log.info("{} \"{} {}\" {} {} {}us {} {} {}", req_.remote_ip, method, path, res_.status,
-             body_sent_, latency.count() / 1000, res_.service, res_.action, res_.request_id);
+    // REMOTE "METHOD PATH" STATUS BYTES LATENCYus SERVICE ACTION REQUEST-ID
+    std::string& line = worker_.begin_access_line();
+    line += req_.remote_ip;
+    line += " \"";
+    line += method;
+    line += ' ';
+    line += path;
+    line += "\" ";
+    append_decimal(line, res_.status);
+    line += ' ';
+    append_decimal(line, body_sent_);
+    line += ' ';
+    append_decimal(line, latency.count() / 1000);
+    line += "us ";
+    line += res_.service;
+    line += ' ';
+    line += res_.action;
+    line += ' ';
+    line += res_.request_id;
+    worker_.end_access_line();
+  }
+
+  template <class Integer>
+  static void append_decimal(std::string& out, Integer value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end);
   }
 
   // --- closing -----------------------------------------------------------------------------

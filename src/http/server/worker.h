@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/logger.h>
 
+#include "http/server/access_log.h"
 #include "http/server/metrics.h"
 #include "http/server/server.h"
 
@@ -26,7 +27,7 @@ struct Shared {
   ServerOptions options;
   Handler handler;
   Metrics metrics;
-  std::shared_ptr<spdlog::logger> access_log;
+  std::unique_ptr<AccessLog> access_log;  // after metrics, which it counts drops in
   std::unique_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
   /// Set by Server::stop() at once, so that responses being made while the drain request
   /// travels to each worker already say "Connection: close".
@@ -82,6 +83,17 @@ class Worker {
     return draining_ || shared.stopping.load(std::memory_order_relaxed);
   }
 
+  /// Whether access-log lines are wanted; if so, write one with log_access_line.
+  bool access_log_enabled() const { return shared.access_log->enabled(); }
+  /// Starts an access-log line stamped now: append its text, then end_access_line(). Lines are
+  /// handed to the log's writer thread in batches (see access_log.h), never written here.
+  std::string& begin_access_line() {
+    return access_buffer_.begin_line(std::chrono::system_clock::now());
+  }
+  void end_access_line();
+  /// Hands this thread's pending access-log lines to the writer.
+  void submit_access_lines();
+
   Shared& shared;
 
  private:
@@ -92,6 +104,7 @@ class Worker {
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
   void schedule_sweep();
   void finish_drain();
+  void arm_access_flush();
 
   const unsigned index_;
   std::uint16_t port_ = 0;
@@ -109,6 +122,9 @@ class Worker {
   boost::asio::steady_timer sweep_timer_;
   boost::asio::steady_timer accept_retry_timer_;
   boost::asio::steady_timer drain_timer_;
+  AccessLog::Buffer access_buffer_;
+  boost::asio::steady_timer access_flush_timer_;  // hands a partial batch over in time
+  bool access_flush_armed_ = false;
 };
 
 }  // namespace iamd::http::detail
