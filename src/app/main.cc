@@ -23,6 +23,7 @@
 #include "crypto/csprng.h"
 #include "http/server/server.h"
 #include "iam/service.h"
+#include "organizations/service.h"
 #include "store/keyring.h"
 #include "store/sqlite/sqlite_store.h"
 #include "sts/service.h"
@@ -99,6 +100,8 @@ int serve(const ServeOptions& opts) {
   iam_service.register_operations(registry);
   sts::Service sts_service(sts::Deps{store, view, random, sealer});
   sts_service.register_operations(registry);
+  organizations::Service organizations_service(organizations::Deps{store, view, random});
+  organizations_service.register_operations(registry);
   QueryEndpoint endpoint(registry, view, clock, random);
 
   auto [host, port] = split_listen(opts.listen);

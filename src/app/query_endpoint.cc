@@ -10,8 +10,11 @@
 #include "auth/sigv4/verify.h"
 #include "core/ids.h"
 #include "core/strings.h"
+#include "http/json/request.h"
+#include "http/json/response.h"
 #include "http/query/form.h"
 #include "http/query/xml.h"
+#include "organizations/errors.h"
 #include "sts/authenticate.h"
 
 namespace iamd::app {
@@ -152,6 +155,79 @@ struct QueryEndpoint::Impl {
     return r;
   }
 
+  // An error in the JSON protocol's shape ({"__type", "Message"}, plus Organizations' Reason).
+  http::Response json_error(const api::ServiceInfo* service, core::Error e,
+                            const std::string& request_id) {
+    if (core::fault(e.code) == core::Fault::Receiver) {
+      spdlog::error("request {}: {}: {}", request_id, core::wire_code(e.code), e.message);
+      e.message = "An internal error occurred.";
+    }
+    e = http::json::to_json_error(std::move(e));
+    http::Response r;
+    r.status = core::http_status(e.code);
+    std::string_view reason = organizations::error_reason(e);
+    http::json::ErrorField fields[] = {{"Reason", reason}};
+    r.body = http::json::encode_error(
+        e, reason.empty() ? std::span<const http::json::ErrorField>() : fields);
+    r.content_type = http::json::content_type(service ? service->json_version : "1.1");
+    r.request_id = request_id;
+    if (service) r.service = std::string(service->service);
+    return r;
+  }
+
+  // AWS JSON 1.0/1.1: POST, X-Amz-Target names the operation, the body is a JSON object.
+  http::Response handle_json(const http::Request& request, std::string_view x_amz_target,
+                             const std::string& request_id, core::TimePoint now) {
+    auto target = http::json::parse_target(x_amz_target);
+    if (!target) return json_error(nullptr, target.error(), request_id);
+    const api::ServiceInfo* service = target->service;
+    if (request.method != "POST") {
+      return json_error(service,
+                        core::Error{ErrorCode::MethodNotAllowed,
+                                    "The HTTP method " + request.method +
+                                        " is not supported by this endpoint."},
+                        request_id);
+    }
+    auto params = http::json::decode_body(request.body);
+    if (!params) return json_error(service, params.error(), request_id);
+
+    auth::sigv4::SignableRequest signable;
+    signable.method = request.method;
+    signable.target = request.target;
+    signable.body = request.body;
+    const SignableHeaders lend_headers(signable);
+    for (const auto& [name, value] : request.headers) signable.headers.emplace_back(name, value);
+    const ParsedOnThisThread sig(signable);
+    if (!sig) return json_error(service, sig.error(), request_id);
+
+    api::Context ctx;
+    ctx.request_id = request_id;
+    ctx.now = now;
+    ctx.source_ip = request.remote_ip;
+    ctx.secure_transport = request.tls;
+    ctx.region = sig->region;
+    if (const std::string* ua = header_of(request, "user-agent")) ctx.user_agent = *ua;
+    auto caller = authenticate(signable, *sig, service->service, now);
+    if (!caller) return json_error(service, caller.error(), request_id);
+    ctx.caller = std::move(*caller);
+
+    const api::Operation* op = registry.find(service->service, target->action);
+    if (op == nullptr) {
+      return json_error(service, core::Error{ErrorCode::UnknownOperationException, ""},
+                        request_id);
+    }
+    api::Input input(*params);
+    core::Result<api::Output> out = op->handler(ctx, input);
+    if (!out) return json_error(service, out.error(), request_id);
+    http::Response response;
+    response.body = http::json::encode_response(*out);
+    response.content_type = http::json::content_type(service->json_version);
+    response.request_id = request_id;
+    response.service = std::string(service->service);
+    response.action = std::string(target->action);
+    return response;
+  }
+
   // Authenticates a signed request: the caller it was signed by, or the AWS error.
   core::Result<api::Caller> authenticate(const auth::sigv4::SignableRequest& signable,
                                          const auth::sigv4::ParsedSignature& sig,
@@ -178,6 +254,9 @@ struct QueryEndpoint::Impl {
     std::string request_id = make_request_id(random);
     core::TimePoint now = clock.now();
     const api::ServiceInfo* service = &default_service();
+    if (const std::string* x_amz_target = header_of(request, "x-amz-target")) {
+      return handle_json(request, *x_amz_target, request_id, now);
+    }
 
     std::string_view target = request.target;
     size_t q = target.find('?');
@@ -211,7 +290,8 @@ struct QueryEndpoint::Impl {
     // The service is the credential scope's; unsigned requests name it through Version.
     const ParsedOnThisThread sig(signable);
     if (sig) {
-      if (const auto* s = api::find_service(sig->service)) service = s;
+      const auto* s = api::find_service(sig->service);
+      if (s != nullptr && s->protocol == api::Protocol::Query) service = s;
     } else {
       for (const char* name : {"iam", "sts"}) {
         if (api::find_service(name)->version == version) service = api::find_service(name);
