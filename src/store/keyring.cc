@@ -1,3 +1,4 @@
+#include "store/codec.h"
 #include "store/keyring.h"
 
 #include <algorithm>
@@ -9,25 +10,20 @@ namespace iamd::store {
 namespace json = boost::json;
 namespace {
 
-constexpr std::string_view kPrefix = "keyring/";
+using codec::corrupt;
+using codec::from_millis;
+using codec::to_millis;
+using codec::boolean;
+using codec::integer;
+using codec::parse_object;
+using codec::text;
 
-std::int64_t to_millis(core::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-core::TimePoint from_millis(std::int64_t ms) {
-  return core::TimePoint(
-      std::chrono::duration_cast<core::TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
+constexpr std::string_view kPrefix = "keyring/";
 
 std::string key_name(std::uint32_t id) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%010u", static_cast<unsigned>(id));
   return std::string(kPrefix) + buf;
-}
-
-core::Error corrupt(std::string_view key) {
-  return core::Error{core::ErrorCode::ServiceFailure,
-                     "Stored keyring entry could not be read: " + std::string(key)};
 }
 
 void wipe(void* p, size_t n) {

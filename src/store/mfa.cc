@@ -1,3 +1,4 @@
+#include "store/codec.h"
 #include "store/mfa.h"
 
 #include <boost/json.hpp>
@@ -8,35 +9,13 @@ namespace iamd::store {
 namespace json = boost::json;
 namespace {
 
-// Timestamps are integer milliseconds since the epoch (persisted format, as in entities.cc).
-std::int64_t to_millis(core::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-core::TimePoint from_millis(std::int64_t ms) {
-  return core::TimePoint(
-      std::chrono::duration_cast<core::TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
-
-std::string text(const json::object& o, std::string_view f) {
-  if (auto* v = o.if_contains(f); v && v->is_string()) return std::string(v->as_string());
-  return {};
-}
-std::int64_t integer(const json::object& o, std::string_view f) {
-  if (auto* v = o.if_contains(f); v && v->is_int64()) return v->as_int64();
-  return 0;
-}
-
-std::optional<json::object> parse_object(std::string_view bytes) {
-  boost::system::error_code ec;
-  json::value v = json::parse(bytes, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
-
-core::Error corrupt(std::string_view key) {
-  return core::Error{core::ErrorCode::ServiceFailure,
-                     "Stored entity could not be read: " + std::string(key)};
-}
+using codec::corrupt;
+using codec::from_millis;
+using codec::to_millis;
+using codec::boolean;
+using codec::integer;
+using codec::parse_object;
+using codec::text;
 
 std::string devices_prefix(std::string_view account) {
   return "acct/" + std::string(account) + "/mfa/";

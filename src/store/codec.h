@@ -1,0 +1,59 @@
+#pragma once
+// The pieces every entity file uses to encode values as JSON in the store. Persisted format:
+// timestamps are integer milliseconds since the epoch; never change silently.
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/result.h"
+
+namespace iamd::store::codec {
+
+inline std::int64_t to_millis(core::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+inline core::TimePoint from_millis(std::int64_t ms) {
+  return core::TimePoint(
+      std::chrono::duration_cast<core::TimePoint::duration>(std::chrono::milliseconds(ms)));
+}
+
+/// A stored value that does not decode: the store is untrusted, so this is an error, not a crash.
+inline core::Error corrupt(std::string_view key) {
+  return core::Error{core::ErrorCode::ServiceFailure,
+                     "Stored entity could not be read: " + std::string(key)};
+}
+
+/// The field as a string, or "" when absent or of another type.
+inline std::string text(const boost::json::object& o, std::string_view field) {
+  if (auto* v = o.if_contains(field); v && v->is_string()) return std::string(v->as_string());
+  return {};
+}
+
+/// The field as an integer, or 0 when absent or of another type.
+inline std::int64_t integer(const boost::json::object& o, std::string_view field) {
+  if (auto* v = o.if_contains(field); v && v->is_int64()) return v->as_int64();
+  return 0;
+}
+
+/// The field as a boolean, or false when absent or of another type.
+inline bool boolean(const boost::json::object& o, std::string_view field) {
+  if (auto* v = o.if_contains(field); v && v->is_bool()) return v->as_bool();
+  return false;
+}
+
+/// Parses a stored JSON object; nullopt when the bytes are not one.
+inline std::optional<boost::json::object> parse_object(std::string_view bytes) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(bytes, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.as_object());
+}
+
+}  // namespace iamd::store::codec
