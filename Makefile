@@ -31,7 +31,7 @@ test: test-deps $(BUILD)/build.ninja
 unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -L unit
 
-bench: build
+bench: test-deps build
 	bench/run.sh $(BUILD)
 
 fuzz: test-deps

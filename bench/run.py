@@ -137,22 +137,46 @@ def policy_comparison(by_name):
                   "met" if iamd > a["cedar"] else "NOT met", iamd / a["cedar"]))
 
 
-def load(port, connections):
+WORKLOADS = {
+    "GetCallerIdentity": "Action=GetCallerIdentity&Version=2011-06-15",
+    "AssumeRole": ("Action=AssumeRole&Version=2011-06-15&RoleSessionName=bench&RoleArn="
+                   "arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fbench-role"),
+}
+
+
+def load(port, connections, body, key, secret):
     results = []
     for _ in range(RUNS):
         out = subprocess.run([os.path.join(BUILD, "bench", "loadgen"), "--port", str(port),
                               "--connections", str(connections), "--seconds", str(SECONDS),
-                              "--key", KEY, "--secret", SECRET],
+                              "--key", key, "--secret", secret, "--body", body],
                              capture_output=True, text=True, check=True)
         results.append(json.loads(out.stdout))
     return {k: statistics.median(r[k] for r in results) for k in ("rps", "p50_us", "p99_us")}
+
+
+def prepare_iamd(port):
+    """A user allowed to assume bench-role (the role's trust policy names the user's ARN)."""
+    import boto3
+    iam = boto3.client("iam", endpoint_url="http://127.0.0.1:%d" % port, region_name="us-east-1",
+                       aws_access_key_id=KEY, aws_secret_access_key=SECRET)
+    iam.create_user(UserName="bench")
+    key = iam.create_access_key(UserName="bench")["AccessKey"]
+    iam.create_role(RoleName="bench-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:user/bench"}}]}))
+    return key["AccessKeyId"], key["SecretAccessKey"]
 
 
 def run_server(name, argv, port, env=None):
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_http("http://127.0.0.1:%d/%s" % (port, "healthz" if name == "iamd" else ""), proc)
-        return {c: load(port, c) for c in (1, 32)}
+        user_key, user_secret = prepare_iamd(port) if name == "iamd" else (KEY, SECRET)
+        return {w: {c: load(port, c, body, user_key if w == "AssumeRole" else KEY,
+                             user_secret if w == "AssumeRole" else SECRET) for c in (1, 32)}
+                for w, body in WORKLOADS.items()}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -174,7 +198,7 @@ def main():
     port = free_port()
     env = dict(os.environ, IAMD_ACCOUNT_ID="123456789012", IAMD_ROOT_ACCESS_KEY_ID=KEY,
                IAMD_ROOT_SECRET_ACCESS_KEY=SECRET)
-    print("\n## GetCallerIdentity over loopback (medians of %d x %.0fs runs)" % (RUNS, SECONDS))
+    print("\n## Requests over loopback (medians of %d x %.0fs runs)" % (RUNS, SECONDS))
     try:
         iamd = run_server("iamd", [os.path.join(BUILD, "iamd"), "serve", "--data-dir", data,
                                    "--listen", "127.0.0.1:%d" % port], port, env)
@@ -187,16 +211,18 @@ def main():
         moto = run_server("moto", [moto_bin, "-p", str(mport)], mport)
     else:
         print("  moto_server not installed: baseline skipped")
-    print("  %-6s %-5s %12s %10s %10s %10s" % ("server", "conns", "req/s", "p50 us", "p99 us",
-                                               "x moto"))
-    for c in (1, 32):
-        for name, res in (("iamd", iamd), ("moto", moto)):
-            if res is None:
-                continue
-            ratio = ("%.1f" % (res[c]["rps"] / moto[c]["rps"])) if moto and moto[c]["rps"] else "-"
-            print("  %-6s %-5d %12.0f %10.0f %10.0f %10s" % (name, c, res[c]["rps"],
-                                                            res[c]["p50_us"], res[c]["p99_us"],
-                                                            ratio if name == "iamd" else ""))
+    print("  %-18s %-6s %-5s %12s %10s %10s %10s" % ("action", "server", "conns", "req/s",
+                                                      "p50 us", "p99 us", "x moto"))
+    for w in WORKLOADS:
+        for c in (1, 32):
+            for name, res in (("iamd", iamd), ("moto", moto)):
+                if res is None:
+                    continue
+                r, m = res[w][c], moto[w][c] if moto else None
+                ratio = ("%.1f" % (r["rps"] / m["rps"])) if m and m["rps"] else "-"
+                print("  %-18s %-6s %-5d %12.0f %10.0f %10.0f %10s" % (
+                    w, name, c, r["rps"], r["p50_us"], r["p99_us"],
+                    ratio if name == "iamd" else ""))
 
 
 if __name__ == "__main__":
