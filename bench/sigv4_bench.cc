@@ -88,7 +88,7 @@ BENCHMARK(BM_VerifyHeaderSigned);
 
 // The general-purpose shape, for comparison: a fresh ParsedSignature per request and the
 // process-wide SigningKeyCache (a salted SHA-256 of secret and scope finds the key).
-void BM_VerifyHeaderSignedFreshParseSharedCache(benchmark::State& state) {
+void BM_VerifyFreshParseSharedCache(benchmark::State& state) {
   const BotocoreRequest raw;
   const SignableRequest request = raw.view();
   const auto now = *iamd::core::parse_amz_date(kAmzDate);
@@ -103,7 +103,7 @@ void BM_VerifyHeaderSignedFreshParseSharedCache(benchmark::State& state) {
     benchmark::DoNotOptimize(parsed);
   }
 }
-BENCHMARK(BM_VerifyHeaderSignedFreshParseSharedCache);
+BENCHMARK(BM_VerifyFreshParseSharedCache);
 
 void BM_FloorHashes(benchmark::State& state) {
   const BotocoreRequest raw;

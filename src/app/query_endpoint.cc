@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <cstring>
 
@@ -106,22 +107,42 @@ class SignableHeaders {
 };
 
 // sigv4::parse() into a ParsedSignature each thread keeps, so that its strings keep their
-// capacity and parsing allocates nothing; reads like the core::Result it stands for. Valid until
-// the thread parses again (the end of the request).
+// capacity and parsing allocates nothing; reads like the core::Result it stands for. Should one
+// be made while another is alive on the thread (a handler that verifies a signature of its
+// own), the inner one parses into a ParsedSignature of its own instead.
 class ParsedOnThisThread {
  public:
   explicit ParsedOnThisThread(const auth::sigv4::SignableRequest& request)
-      : status_(auth::sigv4::parse(request, slot())) {}
+      : parsed_(claim()), status_(auth::sigv4::parse(request, *parsed_)) {}
+  ~ParsedOnThisThread() {
+    if (parsed_ == &slot().parsed) slot().in_use = false;
+  }
+  ParsedOnThisThread(const ParsedOnThisThread&) = delete;
+  ParsedOnThisThread& operator=(const ParsedOnThisThread&) = delete;
+
   explicit operator bool() const { return status_.has_value(); }
-  const auth::sigv4::ParsedSignature& operator*() const { return slot(); }
-  const auth::sigv4::ParsedSignature* operator->() const { return &slot(); }
+  const auth::sigv4::ParsedSignature& operator*() const { return *parsed_; }
+  const auth::sigv4::ParsedSignature* operator->() const { return parsed_; }
   const core::Error& error() const { return status_.error(); }
 
  private:
-  static auth::sigv4::ParsedSignature& slot() {
-    thread_local auth::sigv4::ParsedSignature parsed;
-    return parsed;
+  struct Slot {
+    auth::sigv4::ParsedSignature parsed;
+    bool in_use = false;
+  };
+  static Slot& slot() {
+    thread_local Slot s;
+    return s;
   }
+  auth::sigv4::ParsedSignature* claim() {
+    Slot& s = slot();
+    if (s.in_use) return &own_.emplace();
+    s.in_use = true;
+    return &s.parsed;
+  }
+
+  std::optional<auth::sigv4::ParsedSignature> own_;  // before parsed_: claim() may fill it
+  auth::sigv4::ParsedSignature* parsed_;
   core::Status status_;
 };
 

@@ -83,7 +83,7 @@ class Worker {
     return draining_ || shared.stopping.load(std::memory_order_relaxed);
   }
 
-  /// Whether access-log lines are wanted; if so, write one with log_access_line.
+  /// Whether access-log lines are wanted; if so, write one with begin/end_access_line.
   bool access_log_enabled() const { return shared.access_log->enabled(); }
   /// Starts an access-log line stamped now: append its text, then end_access_line(). Lines are
   /// handed to the log's writer thread in batches (see access_log.h), never written here.
