@@ -7,64 +7,18 @@
 #include "authz/view.h"
 #include "core/arn.h"
 #include "iam/service.h"
+#include "iam/test_support.h"
 #include "store/memory/memory_store.h"
 
 namespace iamd::iam {
 namespace {
 
+using testing::child;
+using testing::params;
+using testing::TagSealer;
+using testing::SeededRandom;
+
 using core::ErrorCode;
-
-// Deterministic, but with a period long enough that ids never repeat within a test.
-class SeededRandom final : public core::Random {
- public:
-  void fill(std::span<std::uint8_t> out) override {
-    for (auto& b : out) b = static_cast<std::uint8_t>(engine_());
-  }
-
- private:
-  std::mt19937_64 engine_{42};
-};
-
-// Seals by tagging: enough to prove the handlers never store a secret unsealed.
-class TagSealer final : public core::Sealer {
- public:
-  std::string seal(std::string_view plaintext, std::string_view context) override {
-    std::string s = "sealed:" + std::string(context) + ":";
-    for (char c : plaintext) s.push_back(static_cast<char>(c ^ 0x5a));
-    return s;
-  }
-  core::Result<core::Secret> open(std::string_view sealed, std::string_view context) const override {
-    std::string prefix = "sealed:" + std::string(context) + ":";
-    if (!sealed.starts_with(prefix)) return core::Error{ErrorCode::ServiceFailure, "bad seal"};
-    std::string plain;
-    for (char c : sealed.substr(prefix.size())) plain.push_back(static_cast<char>(c ^ 0x5a));
-    return core::Secret(plain);
-  }
-};
-
-// Form-style parameters -> the tree api::Input reads.
-api::ParamNode params(std::initializer_list<std::pair<std::string, std::string>> fields) {
-  api::ParamNode root;
-  for (const auto& [key, value] : fields) {
-    api::ParamNode* n = &root;
-    size_t start = 0;
-    while (true) {
-      size_t dot = key.find('.', start);
-      n = &n->children[key.substr(start, dot - start)];
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    n->value = value;
-  }
-  return root;
-}
-
-const api::OutNode* child(const api::OutNode& n, std::string_view name) {
-  for (const auto& c : n.children) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
 
 class IamTest : public ::testing::Test {
  protected:
@@ -93,7 +47,7 @@ class IamTest : public ::testing::Test {
   }
 
   store::MemoryStore store_;
-  SeededRandom random_;
+  SeededRandom random_{42};
   TagSealer sealer_;
   authz::View view_;
   Service service_;

@@ -10,66 +10,23 @@
 #include "crypto/base64.h"
 #include "iam/mfa.h"
 #include "iam/service.h"
+#include "iam/test_support.h"
 #include "store/memory/memory_store.h"
 #include "store/mfa.h"
 
 namespace iamd::iam {
 namespace {
 
+using testing::child;
+using testing::params;
+using testing::TagSealer;
+using testing::SeededRandom;
+
 using core::ErrorCode;
 using Params = std::initializer_list<std::pair<std::string, std::string>>;
 
 constexpr std::int64_t kNow = 1700000000;  // a step boundary plus 20 s: 1700000000 % 30 == 20
 constexpr char kAccount[] = "123456789012";
-
-class SeededRandom final : public core::Random {
- public:
-  void fill(std::span<std::uint8_t> out) override {
-    for (auto& b : out) b = static_cast<std::uint8_t>(engine_());
-  }
-
- private:
-  std::mt19937_64 engine_{7};
-};
-
-class TagSealer final : public core::Sealer {
- public:
-  std::string seal(std::string_view plaintext, std::string_view context) override {
-    std::string s = "sealed:" + std::string(context) + ":";
-    for (char c : plaintext) s.push_back(static_cast<char>(c ^ 0x5a));
-    return s;
-  }
-  core::Result<core::Secret> open(std::string_view sealed, std::string_view context) const override {
-    std::string prefix = "sealed:" + std::string(context) + ":";
-    if (!sealed.starts_with(prefix)) return core::Error{ErrorCode::ServiceFailure, "bad seal"};
-    std::string plain;
-    for (char c : sealed.substr(prefix.size())) plain.push_back(static_cast<char>(c ^ 0x5a));
-    return core::Secret(plain);
-  }
-};
-
-api::ParamNode params(Params fields) {
-  api::ParamNode root;
-  for (const auto& [key, value] : fields) {
-    api::ParamNode* n = &root;
-    size_t start = 0;
-    while (true) {
-      size_t dot = key.find('.', start);
-      n = &n->children[key.substr(start, dot - start)];
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    n->value = value;
-  }
-  return root;
-}
-
-const api::OutNode* child(const api::OutNode& n, std::string_view name) {
-  for (const auto& c : n.children) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
 
 std::string entry(const api::OutNode& map, std::string_view key) {
   for (const auto& e : map.children) {
@@ -153,7 +110,7 @@ class MfaTest : public ::testing::Test {
   }
 
   store::MemoryStore store_;
-  SeededRandom random_;
+  SeededRandom random_{7};
   TagSealer sealer_;
   authz::View view_;
   Service service_;

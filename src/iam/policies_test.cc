@@ -12,24 +12,20 @@
 #include "iam/aws_managed_policies.h"
 #include "iam/policy_documents.h"
 #include "iam/service.h"
+#include "iam/test_support.h"
 #include "policy/json/parse_and_validate.h"
 #include "store/memory/memory_store.h"
 
 namespace iamd::iam {
 namespace {
 
+using testing::child;
+using testing::params;
+using testing::TagSealer;
+using testing::SeededRandom;
+
 using core::ErrorCode;
 using Fields = std::vector<std::pair<std::string, std::string>>;
-
-class SeededRandom final : public core::Random {
- public:
-  void fill(std::span<std::uint8_t> out) override {
-    for (auto& b : out) b = static_cast<std::uint8_t>(engine_());
-  }
-
- private:
-  std::mt19937_64 engine_{7};
-};
 
 class NullSealer final : public core::Sealer {
  public:
@@ -40,29 +36,6 @@ class NullSealer final : public core::Sealer {
     return core::Secret(std::string(sealed));
   }
 };
-
-api::ParamNode params(const Fields& fields) {
-  api::ParamNode root;
-  for (const auto& [key, value] : fields) {
-    api::ParamNode* n = &root;
-    size_t start = 0;
-    while (true) {
-      size_t dot = key.find('.', start);
-      n = &n->children[key.substr(start, dot - start)];
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    n->value = value;
-  }
-  return root;
-}
-
-const api::OutNode* child(const api::OutNode& n, std::string_view name) {
-  for (const auto& c : n.children) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
 
 std::string text(const api::OutNode& n, std::string_view name) {
   const api::OutNode* c = child(n, name);
@@ -165,7 +138,7 @@ class PoliciesTest : public ::testing::Test {
   }
 
   store::MemoryStore store_;
-  SeededRandom random_;
+  SeededRandom random_{7};
   NullSealer sealer_;
   authz::View view_;
   Service service_;
