@@ -21,6 +21,9 @@ if [ "$want" = test ]; then
   command -v aws >/dev/null 2>&1 || need_pkg awscli
   command -v clang++ >/dev/null 2>&1 || need_pkg clang
   command -v openssl >/dev/null 2>&1 || need_pkg openssl
+  # The differential test and the AWS SDK for JavaScript test run on Node.js with npm packages.
+  command -v node >/dev/null 2>&1 || need_pkg nodejs
+  command -v npm >/dev/null 2>&1 || need_pkg npm
 fi
 
 if [ -n "$missing" ]; then
