@@ -178,6 +178,13 @@ void Service::register_operations(api::Registry& registry) {
                                   return (this->*fn)(c, in);
                                 }});
   };
+  using InlineFn = Out (Service::*)(const api::Context&, api::Input&, store::EntityKind);
+  auto add_inline = [&](std::string action, InlineFn fn, store::EntityKind kind) {
+    registry.add(api::Operation{"iam", std::move(action),
+                                [this, fn, kind](const api::Context& c, api::Input& in) {
+                                  return (this->*fn)(c, in, kind);
+                                }});
+  };
   add("CreateUser", &Service::create_user);
   add("GetUser", &Service::get_user);
   add("ListUsers", &Service::list_users);
@@ -232,14 +239,14 @@ void Service::register_operations(api::Registry& registry) {
   add("ListEntitiesForPolicy", &Service::list_entities_for_policy);
   add("PutUserPermissionsBoundary", &Service::put_user_permissions_boundary);
   add("DeleteUserPermissionsBoundary", &Service::delete_user_permissions_boundary);
-  add("PutUserPolicy", &Service::put_user_policy);
-  add("GetUserPolicy", &Service::get_user_policy);
-  add("DeleteUserPolicy", &Service::delete_user_policy);
-  add("ListUserPolicies", &Service::list_user_policies);
-  add("PutGroupPolicy", &Service::put_group_policy);
-  add("GetGroupPolicy", &Service::get_group_policy);
-  add("DeleteGroupPolicy", &Service::delete_group_policy);
-  add("ListGroupPolicies", &Service::list_group_policies);
+  add_inline("PutUserPolicy", &Service::put_inline_policy, store::EntityKind::User);
+  add_inline("GetUserPolicy", &Service::get_inline_policy, store::EntityKind::User);
+  add_inline("DeleteUserPolicy", &Service::delete_inline_policy, store::EntityKind::User);
+  add_inline("ListUserPolicies", &Service::list_inline_policies, store::EntityKind::User);
+  add_inline("PutGroupPolicy", &Service::put_inline_policy, store::EntityKind::Group);
+  add_inline("GetGroupPolicy", &Service::get_inline_policy, store::EntityKind::Group);
+  add_inline("DeleteGroupPolicy", &Service::delete_inline_policy, store::EntityKind::Group);
+  add_inline("ListGroupPolicies", &Service::list_inline_policies, store::EntityKind::Group);
   add("CreateRole", &Service::create_role);
   add("GetRole", &Service::get_role);
   add("ListRoles", &Service::list_roles);
@@ -250,10 +257,10 @@ void Service::register_operations(api::Registry& registry) {
   add("TagRole", &Service::tag_role);
   add("UntagRole", &Service::untag_role);
   add("ListRoleTags", &Service::list_role_tags);
-  add("PutRolePolicy", &Service::put_role_policy);
-  add("GetRolePolicy", &Service::get_role_policy);
-  add("DeleteRolePolicy", &Service::delete_role_policy);
-  add("ListRolePolicies", &Service::list_role_policies);
+  add_inline("PutRolePolicy", &Service::put_inline_policy, store::EntityKind::Role);
+  add_inline("GetRolePolicy", &Service::get_inline_policy, store::EntityKind::Role);
+  add_inline("DeleteRolePolicy", &Service::delete_inline_policy, store::EntityKind::Role);
+  add_inline("ListRolePolicies", &Service::list_inline_policies, store::EntityKind::Role);
   add("AttachRolePolicy", &Service::attach_role_policy);
   add("DetachRolePolicy", &Service::detach_role_policy);
   add("ListAttachedRolePolicies", &Service::list_attached_role_policies);

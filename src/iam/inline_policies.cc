@@ -1,19 +1,43 @@
-// Inline policies of users and groups: Put/Get/Delete/List{User,Group}Policy. Documents are
-// stored as submitted and returned URL-encoded; each entity's policies share one size quota.
+// Inline policies of users, groups and roles: Put/Get/Delete/List{User,Group,Role}Policy (and
+// ListXPolicies). One implementation serves the three owners: only the owner's parameter name,
+// its loader and the action names differ. Documents are stored as submitted and returned
+// URL-encoded; each owner's policies share one size quota (user 2,048, group 5,120, role 10,240).
 #include <algorithm>
 
 #include "iam/policy_documents.h"
 #include "iam/rules.h"
 #include "iam/service.h"
+#include "store/roles.h"
 
 namespace iamd::iam {
 
 using core::ErrorCode;
-using store::Entities;
 using store::EntityKind;
 using store::PolicyEntities;
 
 namespace {
+
+// How requests name the owner: the parameter and its model constraint.
+struct OwnerParam {
+  std::string_view name;
+  api::StringRule rule;
+};
+
+OwnerParam owner_param(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::User: return {"UserName", rules::kExistingUserName};
+    case EntityKind::Group: return {"GroupName", rules::kGroupName};
+    case EntityKind::Role: return {"RoleName", rules::kRoleName};
+  }
+  return {"UserName", rules::kExistingUserName};
+}
+
+// "iam:PutUserPolicy", "iam:ListRolePolicies", ...
+std::string action_for(std::string_view verb, EntityKind kind, std::string_view noun) {
+  std::string kind_word(store::kind_name(kind));
+  kind_word[0] = static_cast<char>(kind_word[0] - 'a' + 'A');
+  return "iam:" + std::string(verb) + kind_word + std::string(noun);
+}
 
 core::Error no_such_inline(EntityKind kind, std::string_view policy_name) {
   return core::Error{ErrorCode::NoSuchEntity, "The " + std::string(store::kind_name(kind)) +
@@ -21,22 +45,127 @@ core::Error no_such_inline(EntityKind kind, std::string_view policy_name) {
                                                   " cannot be found."};
 }
 
-// Creates or replaces one inline policy, keeping the entity's policies within its size quota.
-core::Status put_inline(PolicyEntities& p, std::string_view account, EntityKind kind,
-                        std::string_view entity_id, std::string_view entity_name,
-                        const std::string& policy_name, const std::string& document) {
-  IAMD_TRY(validate_policy_document(document, policy::PolicyType::Identity));
-  auto existing = p.inline_policies(account, kind, entity_id);
-  IAMD_TRY(existing);
-  size_t total = policy_size(document);
-  for (const auto& other : *existing) {
-    if (other.name != policy_name) total += policy_size(other.document);
+}  // namespace
+
+core::Result<Service::PolicyOwner> Service::load_policy_owner(store::Transaction& tx,
+                                                              const api::Context& ctx,
+                                                              EntityKind kind,
+                                                              std::string_view name,
+                                                              std::string_view action,
+                                                              bool changes_policies) const {
+  switch (kind) {
+    case EntityKind::User: {
+      store::Entities e(tx);
+      auto u = load_user(e, ctx, name, action);
+      IAMD_TRY(u);
+      return PolicyOwner{kind, u->id, u->name};
+    }
+    case EntityKind::Group: {
+      store::Entities e(tx);
+      auto g = load_group(e, ctx, name, action);
+      IAMD_TRY(g);
+      return PolicyOwner{kind, g->id, g->name};
+    }
+    case EntityKind::Role: {
+      // AWS's action reference lists iam:PermissionsBoundary on the role calls that change its
+      // permissions.
+      store::RoleEntities r(tx);
+      auto role = load_role(r, ctx, name, action, {}, changes_policies);
+      IAMD_TRY(role);
+      return PolicyOwner{kind, role->id, role->name};
+    }
   }
-  IAMD_TRY(check_inline_policy_total(kind, entity_name, total));
-  return p.put_inline(account, kind, entity_id, store::InlinePolicy{policy_name, document});
+  return core::Error{ErrorCode::ServiceFailure, "unknown policy owner"};
 }
 
-api::Output names_output(std::vector<std::string> names, const api::Page& page) {
+core::Result<api::Output> Service::put_inline_policy(const api::Context& ctx, api::Input& in,
+                                                     EntityKind kind) {
+  OwnerParam param = owner_param(kind);
+  auto owner_name = in.required_string(param.name, param.rule);
+  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
+  auto document = in.required_string("PolicyDocument", rules::kPolicyDocument);
+  IAMD_TRY(in.finish());
+  const std::string& account = ctx.caller.account;
+  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
+    auto owner = load_policy_owner(tx, ctx, kind, owner_name, action_for("Put", kind, "Policy"),
+                                   true);
+    IAMD_TRY(owner);
+    IAMD_TRY(validate_policy_document(document, policy::PolicyType::Identity));
+    PolicyEntities p(tx);
+    auto existing = p.inline_policies(account, kind, owner->id);
+    IAMD_TRY(existing);
+    // The new document replaces any policy of the same name; the rest keep their share.
+    size_t total = policy_size(document);
+    for (const auto& other : *existing) {
+      if (other.name != policy_name) total += policy_size(other.document);
+    }
+    IAMD_TRY(check_inline_policy_total(kind, owner->name, total));
+    return p.put_inline(account, kind, owner->id, store::InlinePolicy{policy_name, document});
+  }));
+  return api::Output::none();
+}
+
+core::Result<api::Output> Service::get_inline_policy(const api::Context& ctx, api::Input& in,
+                                                     EntityKind kind) {
+  OwnerParam param = owner_param(kind);
+  auto owner_name = in.required_string(param.name, param.rule);
+  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
+  IAMD_TRY(in.finish());
+  std::string name;
+  store::InlinePolicy policy;
+  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
+    auto owner = load_policy_owner(tx, ctx, kind, owner_name, action_for("Get", kind, "Policy"),
+                                   false);
+    IAMD_TRY(owner);
+    name = owner->name;
+    auto found = PolicyEntities(tx).find_inline(ctx.caller.account, kind, owner->id, policy_name);
+    IAMD_TRY(found);
+    if (!found->has_value()) return no_such_inline(kind, policy_name);
+    policy = std::move(**found);
+    return {};
+  }));
+  api::Output out;
+  out.result.add_string(std::string(param.name), name);
+  out.result.add_string("PolicyName", policy.name);
+  out.result.add_string("PolicyDocument", encode_policy_document(policy.document));
+  return out;
+}
+
+core::Result<api::Output> Service::delete_inline_policy(const api::Context& ctx, api::Input& in,
+                                                        EntityKind kind) {
+  OwnerParam param = owner_param(kind);
+  auto owner_name = in.required_string(param.name, param.rule);
+  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
+  IAMD_TRY(in.finish());
+  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
+    auto owner = load_policy_owner(tx, ctx, kind, owner_name,
+                                   action_for("Delete", kind, "Policy"), true);
+    IAMD_TRY(owner);
+    PolicyEntities p(tx);
+    auto found = p.find_inline(ctx.caller.account, kind, owner->id, policy_name);
+    IAMD_TRY(found);
+    if (!found->has_value()) return no_such_inline(kind, policy_name);
+    return p.erase_inline(ctx.caller.account, kind, owner->id, policy_name);
+  }));
+  return api::Output::none();
+}
+
+core::Result<api::Output> Service::list_inline_policies(const api::Context& ctx, api::Input& in,
+                                                        EntityKind kind) {
+  OwnerParam param = owner_param(kind);
+  auto owner_name = in.required_string(param.name, param.rule);
+  api::Page page = in.page();
+  IAMD_TRY(in.finish());
+  std::vector<std::string> names;
+  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
+    auto owner = load_policy_owner(tx, ctx, kind, owner_name,
+                                   action_for("List", kind, "Policies"), false);
+    IAMD_TRY(owner);
+    auto policies = PolicyEntities(tx).inline_policies(ctx.caller.account, kind, owner->id);
+    IAMD_TRY(policies);
+    for (auto& pol : *policies) names.push_back(std::move(pol.name));
+    return {};
+  }));
   std::sort(names.begin(), names.end());
   PageRange range = page_range(names, page);
   api::Output out;
@@ -44,164 +173,6 @@ api::Output names_output(std::vector<std::string> names, const api::Page& page) 
   for (size_t i = range.begin; i < range.end; ++i) list.add_string_item(names[i]);
   write_page_end(out.result, range);
   return out;
-}
-
-}  // namespace
-
-// --- users -------------------------------------------------------------------------------------
-
-core::Result<api::Output> Service::put_user_policy(const api::Context& ctx, api::Input& in) {
-  auto user_name = in.required_string("UserName", rules::kExistingUserName);
-  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
-  auto document = in.required_string("PolicyDocument", rules::kPolicyDocument);
-  IAMD_TRY(in.finish());
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto user = load_user(e, ctx, user_name, "iam:PutUserPolicy");
-    IAMD_TRY(user);
-    return put_inline(p, ctx.caller.account, EntityKind::User, user->id, user->name, policy_name,
-                      document);
-  }));
-  return api::Output::none();
-}
-
-core::Result<api::Output> Service::get_user_policy(const api::Context& ctx, api::Input& in) {
-  auto user_name = in.required_string("UserName", rules::kExistingUserName);
-  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
-  IAMD_TRY(in.finish());
-  std::string name;
-  store::InlinePolicy policy;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto user = load_user(e, ctx, user_name, "iam:GetUserPolicy");
-    IAMD_TRY(user);
-    name = user->name;
-    auto found = p.find_inline(ctx.caller.account, EntityKind::User, user->id, policy_name);
-    IAMD_TRY(found);
-    if (!found->has_value()) return no_such_inline(EntityKind::User, policy_name);
-    policy = std::move(**found);
-    return {};
-  }));
-  api::Output out;
-  out.result.add_string("UserName", name);
-  out.result.add_string("PolicyName", policy.name);
-  out.result.add_string("PolicyDocument", encode_policy_document(policy.document));
-  return out;
-}
-
-core::Result<api::Output> Service::delete_user_policy(const api::Context& ctx, api::Input& in) {
-  auto user_name = in.required_string("UserName", rules::kExistingUserName);
-  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
-  IAMD_TRY(in.finish());
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto user = load_user(e, ctx, user_name, "iam:DeleteUserPolicy");
-    IAMD_TRY(user);
-    auto found = p.find_inline(ctx.caller.account, EntityKind::User, user->id, policy_name);
-    IAMD_TRY(found);
-    if (!found->has_value()) return no_such_inline(EntityKind::User, policy_name);
-    return p.erase_inline(ctx.caller.account, EntityKind::User, user->id, policy_name);
-  }));
-  return api::Output::none();
-}
-
-core::Result<api::Output> Service::list_user_policies(const api::Context& ctx, api::Input& in) {
-  auto user_name = in.required_string("UserName", rules::kExistingUserName);
-  api::Page page = in.page();
-  IAMD_TRY(in.finish());
-  std::vector<std::string> names;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto user = load_user(e, ctx, user_name, "iam:ListUserPolicies");
-    IAMD_TRY(user);
-    auto policies = p.inline_policies(ctx.caller.account, EntityKind::User, user->id);
-    IAMD_TRY(policies);
-    for (auto& pol : *policies) names.push_back(std::move(pol.name));
-    return {};
-  }));
-  return names_output(std::move(names), page);
-}
-
-// --- groups ------------------------------------------------------------------------------------
-
-core::Result<api::Output> Service::put_group_policy(const api::Context& ctx, api::Input& in) {
-  auto group_name = in.required_string("GroupName", rules::kGroupName);
-  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
-  auto document = in.required_string("PolicyDocument", rules::kPolicyDocument);
-  IAMD_TRY(in.finish());
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto group = load_group(e, ctx, group_name, "iam:PutGroupPolicy");
-    IAMD_TRY(group);
-    return put_inline(p, ctx.caller.account, EntityKind::Group, group->id, group->name, policy_name,
-                      document);
-  }));
-  return api::Output::none();
-}
-
-core::Result<api::Output> Service::get_group_policy(const api::Context& ctx, api::Input& in) {
-  auto group_name = in.required_string("GroupName", rules::kGroupName);
-  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
-  IAMD_TRY(in.finish());
-  std::string name;
-  store::InlinePolicy policy;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto group = load_group(e, ctx, group_name, "iam:GetGroupPolicy");
-    IAMD_TRY(group);
-    name = group->name;
-    auto found = p.find_inline(ctx.caller.account, EntityKind::Group, group->id, policy_name);
-    IAMD_TRY(found);
-    if (!found->has_value()) return no_such_inline(EntityKind::Group, policy_name);
-    policy = std::move(**found);
-    return {};
-  }));
-  api::Output out;
-  out.result.add_string("GroupName", name);
-  out.result.add_string("PolicyName", policy.name);
-  out.result.add_string("PolicyDocument", encode_policy_document(policy.document));
-  return out;
-}
-
-core::Result<api::Output> Service::delete_group_policy(const api::Context& ctx, api::Input& in) {
-  auto group_name = in.required_string("GroupName", rules::kGroupName);
-  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
-  IAMD_TRY(in.finish());
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto group = load_group(e, ctx, group_name, "iam:DeleteGroupPolicy");
-    IAMD_TRY(group);
-    auto found = p.find_inline(ctx.caller.account, EntityKind::Group, group->id, policy_name);
-    IAMD_TRY(found);
-    if (!found->has_value()) return no_such_inline(EntityKind::Group, policy_name);
-    return p.erase_inline(ctx.caller.account, EntityKind::Group, group->id, policy_name);
-  }));
-  return api::Output::none();
-}
-
-core::Result<api::Output> Service::list_group_policies(const api::Context& ctx, api::Input& in) {
-  auto group_name = in.required_string("GroupName", rules::kGroupName);
-  api::Page page = in.page();
-  IAMD_TRY(in.finish());
-  std::vector<std::string> names;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto group = load_group(e, ctx, group_name, "iam:ListGroupPolicies");
-    IAMD_TRY(group);
-    auto policies = p.inline_policies(ctx.caller.account, EntityKind::Group, group->id);
-    IAMD_TRY(policies);
-    for (auto& pol : *policies) names.push_back(std::move(pol.name));
-    return {};
-  }));
-  return names_output(std::move(names), page);
 }
 
 }  // namespace iamd::iam

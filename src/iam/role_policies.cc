@@ -1,7 +1,6 @@
-// A role's permission policies: inline (Put/Get/Delete/ListRolePolicies), managed attachments
-// (Attach/DetachRolePolicy, ListAttachedRolePolicies) and the permissions boundary
-// (Put/DeleteRolePermissionsBoundary). Inline documents are stored as submitted and returned
-// URL-encoded; a role's inline policies share one 10,240-character quota.
+// A role's managed policy attachments (Attach/DetachRolePolicy, ListAttachedRolePolicies) and
+// permissions boundary (Put/DeleteRolePermissionsBoundary). Inline role policies are served with
+// the users' and groups' in inline_policies.cc.
 #include <algorithm>
 
 #include "iam/policy_documents.h"
@@ -14,109 +13,6 @@ using core::ErrorCode;
 using store::EntityKind;
 using store::PolicyEntities;
 using store::RoleEntities;
-
-namespace {
-
-core::Error no_such_role_policy(std::string_view policy_name) {
-  return core::Error{ErrorCode::NoSuchEntity,
-                     "The role policy with name " + std::string(policy_name) + " cannot be found."};
-}
-
-}  // namespace
-
-// --- inline policies ---------------------------------------------------------------------------
-
-core::Result<api::Output> Service::put_role_policy(const api::Context& ctx, api::Input& in) {
-  auto role_name = in.required_string("RoleName", rules::kRoleName);
-  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
-  auto document = in.required_string("PolicyDocument", rules::kPolicyDocument);
-  IAMD_TRY(in.finish());
-  const std::string& account = ctx.caller.account;
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    RoleEntities r(tx);
-    PolicyEntities p(tx);
-    auto role = load_role(r, ctx, role_name, "iam:PutRolePolicy", {}, true);
-    IAMD_TRY(role);
-    IAMD_TRY(validate_policy_document(document, policy::PolicyType::Identity));
-    auto existing = p.inline_policies(account, EntityKind::Role, role->id);
-    IAMD_TRY(existing);
-    // The new document replaces any policy of the same name; the rest keep their share.
-    size_t total = policy_size(document);
-    for (const auto& other : *existing) {
-      if (other.name != policy_name) total += policy_size(other.document);
-    }
-    IAMD_TRY(check_inline_policy_total(EntityKind::Role, role->name, total));
-    return p.put_inline(account, EntityKind::Role, role->id,
-                        store::InlinePolicy{policy_name, document});
-  }));
-  return api::Output::none();
-}
-
-core::Result<api::Output> Service::get_role_policy(const api::Context& ctx, api::Input& in) {
-  auto role_name = in.required_string("RoleName", rules::kRoleName);
-  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
-  IAMD_TRY(in.finish());
-  std::string name;
-  store::InlinePolicy policy;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    RoleEntities r(tx);
-    PolicyEntities p(tx);
-    auto role = load_role(r, ctx, role_name, "iam:GetRolePolicy");
-    IAMD_TRY(role);
-    name = role->name;
-    auto found = p.find_inline(ctx.caller.account, EntityKind::Role, role->id, policy_name);
-    IAMD_TRY(found);
-    if (!found->has_value()) return no_such_role_policy(policy_name);
-    policy = std::move(**found);
-    return {};
-  }));
-  api::Output out;
-  out.result.add_string("RoleName", name);
-  out.result.add_string("PolicyName", policy.name);
-  out.result.add_string("PolicyDocument", encode_policy_document(policy.document));
-  return out;
-}
-
-core::Result<api::Output> Service::delete_role_policy(const api::Context& ctx, api::Input& in) {
-  auto role_name = in.required_string("RoleName", rules::kRoleName);
-  auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
-  IAMD_TRY(in.finish());
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    RoleEntities r(tx);
-    PolicyEntities p(tx);
-    auto role = load_role(r, ctx, role_name, "iam:DeleteRolePolicy", {}, true);
-    IAMD_TRY(role);
-    auto found = p.find_inline(ctx.caller.account, EntityKind::Role, role->id, policy_name);
-    IAMD_TRY(found);
-    if (!found->has_value()) return no_such_role_policy(policy_name);
-    return p.erase_inline(ctx.caller.account, EntityKind::Role, role->id, policy_name);
-  }));
-  return api::Output::none();
-}
-
-core::Result<api::Output> Service::list_role_policies(const api::Context& ctx, api::Input& in) {
-  auto role_name = in.required_string("RoleName", rules::kRoleName);
-  api::Page page = in.page();
-  IAMD_TRY(in.finish());
-  std::vector<std::string> names;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    RoleEntities r(tx);
-    PolicyEntities p(tx);
-    auto role = load_role(r, ctx, role_name, "iam:ListRolePolicies");
-    IAMD_TRY(role);
-    auto policies = p.inline_policies(ctx.caller.account, EntityKind::Role, role->id);
-    IAMD_TRY(policies);
-    for (auto& pol : *policies) names.push_back(std::move(pol.name));
-    return {};
-  }));
-  std::sort(names.begin(), names.end());
-  PageRange range = page_range(names, page);
-  api::Output out;
-  auto& list = out.result.add_list("PolicyNames");
-  for (size_t i = range.begin; i < range.end; ++i) list.add_string_item(names[i]);
-  write_page_end(out.result, range);
-  return out;
-}
 
 // --- managed policy attachments ----------------------------------------------------------------
 

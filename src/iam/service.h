@@ -100,14 +100,6 @@ class Service {
   Out put_user_permissions_boundary(const api::Context& ctx, api::Input& in);
   Out delete_user_permissions_boundary(const api::Context& ctx, api::Input& in);
   // inline_policies.cc
-  Out put_user_policy(const api::Context& ctx, api::Input& in);
-  Out get_user_policy(const api::Context& ctx, api::Input& in);
-  Out delete_user_policy(const api::Context& ctx, api::Input& in);
-  Out list_user_policies(const api::Context& ctx, api::Input& in);
-  Out put_group_policy(const api::Context& ctx, api::Input& in);
-  Out get_group_policy(const api::Context& ctx, api::Input& in);
-  Out delete_group_policy(const api::Context& ctx, api::Input& in);
-  Out list_group_policies(const api::Context& ctx, api::Input& in);
   // roles.cc
   Out create_role(const api::Context& ctx, api::Input& in);
   Out get_role(const api::Context& ctx, api::Input& in);
@@ -120,10 +112,6 @@ class Service {
   Out untag_role(const api::Context& ctx, api::Input& in);
   Out list_role_tags(const api::Context& ctx, api::Input& in);
   // role_policies.cc
-  Out put_role_policy(const api::Context& ctx, api::Input& in);
-  Out get_role_policy(const api::Context& ctx, api::Input& in);
-  Out delete_role_policy(const api::Context& ctx, api::Input& in);
-  Out list_role_policies(const api::Context& ctx, api::Input& in);
   Out attach_role_policy(const api::Context& ctx, api::Input& in);
   Out detach_role_policy(const api::Context& ctx, api::Input& in);
   Out list_attached_role_policies(const api::Context& ctx, api::Input& in);
@@ -179,6 +167,24 @@ class Service {
       store::RoleEntities& r, const api::Context& ctx, std::string_view name,
       std::string_view action, std::vector<std::pair<std::string, policy::ContextValue>> keys = {},
       bool boundary_key = false) const;
+
+  // inline_policies.cc: one implementation for users, groups and roles.
+  Out put_inline_policy(const api::Context& ctx, api::Input& in, store::EntityKind kind);
+  Out get_inline_policy(const api::Context& ctx, api::Input& in, store::EntityKind kind);
+  Out delete_inline_policy(const api::Context& ctx, api::Input& in, store::EntityKind kind);
+  Out list_inline_policies(const api::Context& ctx, api::Input& in, store::EntityKind kind);
+  /// The user, group or role an inline-policy call names, once the caller may perform `action`
+  /// on it. `changes_policies`: the call changes the owner's permissions (roles then carry their
+  /// boundary as iam:PermissionsBoundary).
+  struct PolicyOwner {
+    store::EntityKind kind;
+    std::string id;
+    std::string name;
+  };
+  core::Result<PolicyOwner> load_policy_owner(store::Transaction& tx, const api::Context& ctx,
+                                              store::EntityKind kind, std::string_view name,
+                                              std::string_view action,
+                                              bool changes_policies) const;
 
   /// Whose access keys a call is about: the named user, or the account's root user (nullopt).
   struct KeyOwner {
