@@ -1,11 +1,13 @@
-// Managed policy attachments and permissions boundaries: Attach/Detach{User,Group}Policy,
-// ListAttached{User,Group}Policies, ListEntitiesForPolicy, Put/DeleteUserPermissionsBoundary.
-// The role forms are in role_policies.cc.
+// Managed policy attachments and permissions boundaries: Attach/Detach{User,Group,Role}Policy and
+// ListAttached{User,Group,Role}Policies (one implementation parameterized by the owner's kind, as
+// the inline policies are), ListEntitiesForPolicy, Put/DeleteUserPermissionsBoundary. The role's
+// boundary calls are in role_policies.cc.
 #include <algorithm>
 
 #include "core/arn.h"
 #include "core/strings.h"
 #include "iam/policy_documents.h"
+#include "iam/policy_owner.h"
 #include "iam/rules.h"
 #include "iam/service.h"
 
@@ -18,37 +20,36 @@ using store::PolicyEntities;
 
 namespace {
 
-core::Status attach_policy(PolicyEntities& p, std::string_view account, EntityKind kind,
-                           std::string_view entity_id, std::string_view arn) {
+core::Status attach_policy(PolicyEntities& p, std::string_view account,
+                           const PolicyOwner& owner, std::string_view arn) {
   IAMD_TRY(find_attachable_policy(p, account, arn));
-  auto attached = p.attached_to(account, kind, entity_id);
+  auto attached = p.attached_to(account, owner.kind, owner.id);
   IAMD_TRY(attached);
   // Attaching a policy that is already attached changes nothing.
   if (std::find(attached->begin(), attached->end(), arn) != attached->end()) return {};
   if (attached->size() >= kAttachedPoliciesPerEntityQuota) {
     return core::Error{ErrorCode::LimitExceeded,
-                       std::string("Cannot exceed quota for ") +
-                           (kind == EntityKind::User ? "PoliciesPerUser" : "PoliciesPerGroup") +
-                           ": " + std::to_string(kAttachedPoliciesPerEntityQuota)};
+                       "Cannot exceed quota for PoliciesPer" + owner_word(owner.kind) + ": " +
+                           std::to_string(kAttachedPoliciesPerEntityQuota)};
   }
-  return p.attach(account, kind, entity_id, arn);
+  return p.attach(account, owner.kind, owner.id, arn);
 }
 
-core::Status detach_policy(PolicyEntities& p, std::string_view account, EntityKind kind,
-                           std::string_view entity_id, std::string_view arn) {
-  auto attached = p.attached_to(account, kind, entity_id);
+core::Status detach_policy(PolicyEntities& p, std::string_view account,
+                           const PolicyOwner& owner, std::string_view arn) {
+  auto attached = p.attached_to(account, owner.kind, owner.id);
   IAMD_TRY(attached);
   if (std::find(attached->begin(), attached->end(), arn) == attached->end()) {
     return core::Error{ErrorCode::NoSuchEntity, "Policy " + std::string(arn) + " was not found."};
   }
-  return p.detach(account, kind, entity_id, arn);
+  return p.detach(account, owner.kind, owner.id, arn);
 }
 
 /// The policies attached to an entity whose path starts with `prefix`, as (listing key, ARN).
 core::Result<std::vector<std::pair<std::string, std::string>>> attached_listing(
-    PolicyEntities& p, std::string_view account, EntityKind kind, std::string_view entity_id,
+    PolicyEntities& p, std::string_view account, const PolicyOwner& owner,
     std::string_view prefix) {
-  auto attached = p.attached_to(account, kind, entity_id);
+  auto attached = p.attached_to(account, owner.kind, owner.id);
   IAMD_TRY(attached);
   std::vector<std::pair<std::string, std::string>> out;
   for (auto& arn : *attached) {
@@ -79,99 +80,57 @@ api::Output attached_output(const std::vector<std::pair<std::string, std::string
 
 }  // namespace
 
-core::Result<api::Output> Service::attach_user_policy(const api::Context& ctx, api::Input& in) {
-  auto name = in.required_string("UserName", rules::kUserName);
+// Attaching or detaching changes the owner's permissions; the request carries iam:PolicyARN.
+core::Result<api::Output> Service::attach_managed_policy(const api::Context& ctx, api::Input& in,
+                                                         EntityKind kind) {
+  OwnerParam param = owner_param(kind, rules::kUserName);
+  auto owner_name = in.required_string(param.name, param.rule);
   auto arn = in.required_string("PolicyArn", rules::kArn);
   IAMD_TRY(in.finish());
   if (!parse_policy_arn(arn)) return invalid_policy_arn(arn);
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
+    auto owner = load_policy_owner(tx, ctx, kind, owner_name,
+                                   owner_action("Attach", kind, "Policy"), true,
+                                   policy_arn_key(arn));
+    IAMD_TRY(owner);
     PolicyEntities p(tx);
-    auto user = load_user(e, ctx, name, "iam:AttachUserPolicy", policy_arn_key(arn));
-    IAMD_TRY(user);
-    return attach_policy(p, ctx.caller.account, EntityKind::User, user->id, arn);
+    return attach_policy(p, ctx.caller.account, *owner, arn);
   }));
   return api::Output::none();
 }
 
-core::Result<api::Output> Service::detach_user_policy(const api::Context& ctx, api::Input& in) {
-  auto name = in.required_string("UserName", rules::kUserName);
+core::Result<api::Output> Service::detach_managed_policy(const api::Context& ctx, api::Input& in,
+                                                         EntityKind kind) {
+  OwnerParam param = owner_param(kind, rules::kUserName);
+  auto owner_name = in.required_string(param.name, param.rule);
   auto arn = in.required_string("PolicyArn", rules::kArn);
   IAMD_TRY(in.finish());
   if (!parse_policy_arn(arn)) return invalid_policy_arn(arn);
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
+    auto owner = load_policy_owner(tx, ctx, kind, owner_name,
+                                   owner_action("Detach", kind, "Policy"), true,
+                                   policy_arn_key(arn));
+    IAMD_TRY(owner);
     PolicyEntities p(tx);
-    auto user = load_user(e, ctx, name, "iam:DetachUserPolicy", policy_arn_key(arn));
-    IAMD_TRY(user);
-    return detach_policy(p, ctx.caller.account, EntityKind::User, user->id, arn);
+    return detach_policy(p, ctx.caller.account, *owner, arn);
   }));
   return api::Output::none();
 }
 
-core::Result<api::Output> Service::attach_group_policy(const api::Context& ctx, api::Input& in) {
-  auto name = in.required_string("GroupName", rules::kGroupName);
-  auto arn = in.required_string("PolicyArn", rules::kArn);
-  IAMD_TRY(in.finish());
-  if (!parse_policy_arn(arn)) return invalid_policy_arn(arn);
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto group = load_group(e, ctx, name, "iam:AttachGroupPolicy", policy_arn_key(arn));
-    IAMD_TRY(group);
-    return attach_policy(p, ctx.caller.account, EntityKind::Group, group->id, arn);
-  }));
-  return api::Output::none();
-}
-
-core::Result<api::Output> Service::detach_group_policy(const api::Context& ctx, api::Input& in) {
-  auto name = in.required_string("GroupName", rules::kGroupName);
-  auto arn = in.required_string("PolicyArn", rules::kArn);
-  IAMD_TRY(in.finish());
-  if (!parse_policy_arn(arn)) return invalid_policy_arn(arn);
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto group = load_group(e, ctx, name, "iam:DetachGroupPolicy", policy_arn_key(arn));
-    IAMD_TRY(group);
-    return detach_policy(p, ctx.caller.account, EntityKind::Group, group->id, arn);
-  }));
-  return api::Output::none();
-}
-
-core::Result<api::Output> Service::list_attached_user_policies(const api::Context& ctx,
-                                                               api::Input& in) {
-  auto name = in.required_string("UserName", rules::kUserName);
+core::Result<api::Output> Service::list_attached_policies(const api::Context& ctx, api::Input& in,
+                                                          EntityKind kind) {
+  OwnerParam param = owner_param(kind, rules::kUserName);
+  auto owner_name = in.required_string(param.name, param.rule);
   auto prefix = in.optional_string("PathPrefix", rules::kPolicyPath).value_or("/");
   api::Page page = in.page();
   IAMD_TRY(in.finish());
   std::vector<std::pair<std::string, std::string>> listing;
   IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
+    auto owner = load_policy_owner(tx, ctx, kind, owner_name,
+                                   owner_action("ListAttached", kind, "Policies"), false);
+    IAMD_TRY(owner);
     PolicyEntities p(tx);
-    auto user = load_user(e, ctx, name, "iam:ListAttachedUserPolicies");
-    IAMD_TRY(user);
-    auto l = attached_listing(p, ctx.caller.account, EntityKind::User, user->id, prefix);
-    IAMD_TRY(l);
-    listing = std::move(*l);
-    return {};
-  }));
-  return attached_output(listing, page);
-}
-
-core::Result<api::Output> Service::list_attached_group_policies(const api::Context& ctx,
-                                                                api::Input& in) {
-  auto name = in.required_string("GroupName", rules::kGroupName);
-  auto prefix = in.optional_string("PathPrefix", rules::kPolicyPath).value_or("/");
-  api::Page page = in.page();
-  IAMD_TRY(in.finish());
-  std::vector<std::pair<std::string, std::string>> listing;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    Entities e(tx);
-    PolicyEntities p(tx);
-    auto group = load_group(e, ctx, name, "iam:ListAttachedGroupPolicies");
-    IAMD_TRY(group);
-    auto l = attached_listing(p, ctx.caller.account, EntityKind::Group, group->id, prefix);
+    auto l = attached_listing(p, ctx.caller.account, *owner, prefix);
     IAMD_TRY(l);
     listing = std::move(*l);
     return {};

@@ -178,8 +178,9 @@ void Service::register_operations(api::Registry& registry) {
                                   return (this->*fn)(c, in);
                                 }});
   };
-  using InlineFn = Out (Service::*)(const api::Context&, api::Input&, store::EntityKind);
-  auto add_inline = [&](std::string action, InlineFn fn, store::EntityKind kind) {
+  // The calls about a user's, group's or role's policies: one handler per call family.
+  using OwnerFn = Out (Service::*)(const api::Context&, api::Input&, store::EntityKind);
+  auto add_for_owner = [&](std::string action, OwnerFn fn, store::EntityKind kind) {
     registry.add(api::Operation{"iam", std::move(action),
                                 [this, fn, kind](const api::Context& c, api::Input& in) {
                                   return (this->*fn)(c, in, kind);
@@ -230,23 +231,25 @@ void Service::register_operations(api::Registry& registry) {
   add("TagPolicy", &Service::tag_policy);
   add("UntagPolicy", &Service::untag_policy);
   add("ListPolicyTags", &Service::list_policy_tags);
-  add("AttachUserPolicy", &Service::attach_user_policy);
-  add("DetachUserPolicy", &Service::detach_user_policy);
-  add("AttachGroupPolicy", &Service::attach_group_policy);
-  add("DetachGroupPolicy", &Service::detach_group_policy);
-  add("ListAttachedUserPolicies", &Service::list_attached_user_policies);
-  add("ListAttachedGroupPolicies", &Service::list_attached_group_policies);
+  add_for_owner("AttachUserPolicy", &Service::attach_managed_policy, store::EntityKind::User);
+  add_for_owner("DetachUserPolicy", &Service::detach_managed_policy, store::EntityKind::User);
+  add_for_owner("AttachGroupPolicy", &Service::attach_managed_policy, store::EntityKind::Group);
+  add_for_owner("DetachGroupPolicy", &Service::detach_managed_policy, store::EntityKind::Group);
+  add_for_owner("ListAttachedUserPolicies", &Service::list_attached_policies,
+                store::EntityKind::User);
+  add_for_owner("ListAttachedGroupPolicies", &Service::list_attached_policies,
+                store::EntityKind::Group);
   add("ListEntitiesForPolicy", &Service::list_entities_for_policy);
   add("PutUserPermissionsBoundary", &Service::put_user_permissions_boundary);
   add("DeleteUserPermissionsBoundary", &Service::delete_user_permissions_boundary);
-  add_inline("PutUserPolicy", &Service::put_inline_policy, store::EntityKind::User);
-  add_inline("GetUserPolicy", &Service::get_inline_policy, store::EntityKind::User);
-  add_inline("DeleteUserPolicy", &Service::delete_inline_policy, store::EntityKind::User);
-  add_inline("ListUserPolicies", &Service::list_inline_policies, store::EntityKind::User);
-  add_inline("PutGroupPolicy", &Service::put_inline_policy, store::EntityKind::Group);
-  add_inline("GetGroupPolicy", &Service::get_inline_policy, store::EntityKind::Group);
-  add_inline("DeleteGroupPolicy", &Service::delete_inline_policy, store::EntityKind::Group);
-  add_inline("ListGroupPolicies", &Service::list_inline_policies, store::EntityKind::Group);
+  add_for_owner("PutUserPolicy", &Service::put_inline_policy, store::EntityKind::User);
+  add_for_owner("GetUserPolicy", &Service::get_inline_policy, store::EntityKind::User);
+  add_for_owner("DeleteUserPolicy", &Service::delete_inline_policy, store::EntityKind::User);
+  add_for_owner("ListUserPolicies", &Service::list_inline_policies, store::EntityKind::User);
+  add_for_owner("PutGroupPolicy", &Service::put_inline_policy, store::EntityKind::Group);
+  add_for_owner("GetGroupPolicy", &Service::get_inline_policy, store::EntityKind::Group);
+  add_for_owner("DeleteGroupPolicy", &Service::delete_inline_policy, store::EntityKind::Group);
+  add_for_owner("ListGroupPolicies", &Service::list_inline_policies, store::EntityKind::Group);
   add("CreateRole", &Service::create_role);
   add("GetRole", &Service::get_role);
   add("ListRoles", &Service::list_roles);
@@ -257,13 +260,14 @@ void Service::register_operations(api::Registry& registry) {
   add("TagRole", &Service::tag_role);
   add("UntagRole", &Service::untag_role);
   add("ListRoleTags", &Service::list_role_tags);
-  add_inline("PutRolePolicy", &Service::put_inline_policy, store::EntityKind::Role);
-  add_inline("GetRolePolicy", &Service::get_inline_policy, store::EntityKind::Role);
-  add_inline("DeleteRolePolicy", &Service::delete_inline_policy, store::EntityKind::Role);
-  add_inline("ListRolePolicies", &Service::list_inline_policies, store::EntityKind::Role);
-  add("AttachRolePolicy", &Service::attach_role_policy);
-  add("DetachRolePolicy", &Service::detach_role_policy);
-  add("ListAttachedRolePolicies", &Service::list_attached_role_policies);
+  add_for_owner("PutRolePolicy", &Service::put_inline_policy, store::EntityKind::Role);
+  add_for_owner("GetRolePolicy", &Service::get_inline_policy, store::EntityKind::Role);
+  add_for_owner("DeleteRolePolicy", &Service::delete_inline_policy, store::EntityKind::Role);
+  add_for_owner("ListRolePolicies", &Service::list_inline_policies, store::EntityKind::Role);
+  add_for_owner("AttachRolePolicy", &Service::attach_managed_policy, store::EntityKind::Role);
+  add_for_owner("DetachRolePolicy", &Service::detach_managed_policy, store::EntityKind::Role);
+  add_for_owner("ListAttachedRolePolicies", &Service::list_attached_policies,
+                store::EntityKind::Role);
   add("PutRolePermissionsBoundary", &Service::put_role_permissions_boundary);
   add("DeleteRolePermissionsBoundary", &Service::delete_role_permissions_boundary);
   add("GetAccountAuthorizationDetails", &Service::get_account_authorization_details);

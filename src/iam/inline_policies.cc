@@ -1,10 +1,13 @@
 // Inline policies of users, groups and roles: Put/Get/Delete/List{User,Group,Role}Policy (and
 // ListXPolicies). One implementation serves the three owners: only the owner's parameter name,
-// its loader and the action names differ. Documents are stored as submitted and returned
-// URL-encoded; each owner's policies share one size quota (user 2,048, group 5,120, role 10,240).
+// its loader and the action names differ (policy_owner.h). load_policy_owner, defined here, serves
+// the managed-policy attachments (attachments.cc) too. Documents are stored as submitted and
+// returned URL-encoded; each owner's policies share one size quota (user 2,048, group 5,120,
+// role 10,240).
 #include <algorithm>
 
 #include "iam/policy_documents.h"
+#include "iam/policy_owner.h"
 #include "iam/rules.h"
 #include "iam/service.h"
 #include "store/roles.h"
@@ -17,28 +20,6 @@ using store::PolicyEntities;
 
 namespace {
 
-// How requests name the owner: the parameter and its model constraint.
-struct OwnerParam {
-  std::string_view name;
-  api::StringRule rule;
-};
-
-OwnerParam owner_param(EntityKind kind) {
-  switch (kind) {
-    case EntityKind::User: return {"UserName", rules::kExistingUserName};
-    case EntityKind::Group: return {"GroupName", rules::kGroupName};
-    case EntityKind::Role: return {"RoleName", rules::kRoleName};
-  }
-  return {"UserName", rules::kExistingUserName};
-}
-
-// "iam:PutUserPolicy", "iam:ListRolePolicies", ...
-std::string action_for(std::string_view verb, EntityKind kind, std::string_view noun) {
-  std::string kind_word(store::kind_name(kind));
-  kind_word[0] = static_cast<char>(kind_word[0] - 'a' + 'A');
-  return "iam:" + std::string(verb) + kind_word + std::string(noun);
-}
-
 core::Error no_such_inline(EntityKind kind, std::string_view policy_name) {
   return core::Error{ErrorCode::NoSuchEntity, "The " + std::string(store::kind_name(kind)) +
                                                   " policy with name " + std::string(policy_name) +
@@ -47,22 +28,20 @@ core::Error no_such_inline(EntityKind kind, std::string_view policy_name) {
 
 }  // namespace
 
-core::Result<Service::PolicyOwner> Service::load_policy_owner(store::Transaction& tx,
-                                                              const api::Context& ctx,
-                                                              EntityKind kind,
-                                                              std::string_view name,
-                                                              std::string_view action,
-                                                              bool changes_policies) const {
+core::Result<PolicyOwner> Service::load_policy_owner(
+    store::Transaction& tx, const api::Context& ctx, EntityKind kind, std::string_view name,
+    std::string_view action, bool changes_policies,
+    std::vector<std::pair<std::string, policy::ContextValue>> keys) const {
   switch (kind) {
     case EntityKind::User: {
       store::Entities e(tx);
-      auto u = load_user(e, ctx, name, action);
+      auto u = load_user(e, ctx, name, action, std::move(keys));
       IAMD_TRY(u);
       return PolicyOwner{kind, u->id, u->name};
     }
     case EntityKind::Group: {
       store::Entities e(tx);
-      auto g = load_group(e, ctx, name, action);
+      auto g = load_group(e, ctx, name, action, std::move(keys));
       IAMD_TRY(g);
       return PolicyOwner{kind, g->id, g->name};
     }
@@ -70,7 +49,7 @@ core::Result<Service::PolicyOwner> Service::load_policy_owner(store::Transaction
       // AWS's action reference lists iam:PermissionsBoundary on the role calls that change its
       // permissions.
       store::RoleEntities r(tx);
-      auto role = load_role(r, ctx, name, action, {}, changes_policies);
+      auto role = load_role(r, ctx, name, action, std::move(keys), changes_policies);
       IAMD_TRY(role);
       return PolicyOwner{kind, role->id, role->name};
     }
@@ -80,14 +59,14 @@ core::Result<Service::PolicyOwner> Service::load_policy_owner(store::Transaction
 
 core::Result<api::Output> Service::put_inline_policy(const api::Context& ctx, api::Input& in,
                                                      EntityKind kind) {
-  OwnerParam param = owner_param(kind);
+  OwnerParam param = owner_param(kind, rules::kExistingUserName);
   auto owner_name = in.required_string(param.name, param.rule);
   auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
   auto document = in.required_string("PolicyDocument", rules::kPolicyDocument);
   IAMD_TRY(in.finish());
   const std::string& account = ctx.caller.account;
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    auto owner = load_policy_owner(tx, ctx, kind, owner_name, action_for("Put", kind, "Policy"),
+    auto owner = load_policy_owner(tx, ctx, kind, owner_name, owner_action("Put", kind, "Policy"),
                                    true);
     IAMD_TRY(owner);
     IAMD_TRY(validate_policy_document(document, policy::PolicyType::Identity));
@@ -107,14 +86,14 @@ core::Result<api::Output> Service::put_inline_policy(const api::Context& ctx, ap
 
 core::Result<api::Output> Service::get_inline_policy(const api::Context& ctx, api::Input& in,
                                                      EntityKind kind) {
-  OwnerParam param = owner_param(kind);
+  OwnerParam param = owner_param(kind, rules::kExistingUserName);
   auto owner_name = in.required_string(param.name, param.rule);
   auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
   IAMD_TRY(in.finish());
   std::string name;
   store::InlinePolicy policy;
   IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    auto owner = load_policy_owner(tx, ctx, kind, owner_name, action_for("Get", kind, "Policy"),
+    auto owner = load_policy_owner(tx, ctx, kind, owner_name, owner_action("Get", kind, "Policy"),
                                    false);
     IAMD_TRY(owner);
     name = owner->name;
@@ -133,13 +112,13 @@ core::Result<api::Output> Service::get_inline_policy(const api::Context& ctx, ap
 
 core::Result<api::Output> Service::delete_inline_policy(const api::Context& ctx, api::Input& in,
                                                         EntityKind kind) {
-  OwnerParam param = owner_param(kind);
+  OwnerParam param = owner_param(kind, rules::kExistingUserName);
   auto owner_name = in.required_string(param.name, param.rule);
   auto policy_name = in.required_string("PolicyName", rules::kPolicyName);
   IAMD_TRY(in.finish());
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     auto owner = load_policy_owner(tx, ctx, kind, owner_name,
-                                   action_for("Delete", kind, "Policy"), true);
+                                   owner_action("Delete", kind, "Policy"), true);
     IAMD_TRY(owner);
     PolicyEntities p(tx);
     auto found = p.find_inline(ctx.caller.account, kind, owner->id, policy_name);
@@ -152,14 +131,14 @@ core::Result<api::Output> Service::delete_inline_policy(const api::Context& ctx,
 
 core::Result<api::Output> Service::list_inline_policies(const api::Context& ctx, api::Input& in,
                                                         EntityKind kind) {
-  OwnerParam param = owner_param(kind);
+  OwnerParam param = owner_param(kind, rules::kExistingUserName);
   auto owner_name = in.required_string(param.name, param.rule);
   api::Page page = in.page();
   IAMD_TRY(in.finish());
   std::vector<std::string> names;
   IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
     auto owner = load_policy_owner(tx, ctx, kind, owner_name,
-                                   action_for("List", kind, "Policies"), false);
+                                   owner_action("List", kind, "Policies"), false);
     IAMD_TRY(owner);
     auto policies = PolicyEntities(tx).inline_policies(ctx.caller.account, kind, owner->id);
     IAMD_TRY(policies);

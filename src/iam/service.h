@@ -4,6 +4,7 @@
 // its input, asks the authz view, runs one store transaction and returns the output tree; none
 // of them sees HTTP, SQL or XML.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,16 @@ struct Deps {
   authz::View& view;
   core::Random& random;
   core::Sealer& sealer;
+  /// Brings the last-used dates up to date (the audit trail feeds them asynchronously): called
+  /// before GetRole and GetAccessKeyLastUsed read them. Empty: nothing to wait for.
+  std::function<void()> settle_last_used = {};
+};
+
+/// The user, group or role whose inline or attached policies a call is about.
+struct PolicyOwner {
+  store::EntityKind kind;
+  std::string id;
+  std::string name;
 };
 
 class Service {
@@ -90,12 +101,6 @@ class Service {
   Out untag_policy(const api::Context& ctx, api::Input& in);
   Out list_policy_tags(const api::Context& ctx, api::Input& in);
   // attachments.cc
-  Out attach_user_policy(const api::Context& ctx, api::Input& in);
-  Out detach_user_policy(const api::Context& ctx, api::Input& in);
-  Out attach_group_policy(const api::Context& ctx, api::Input& in);
-  Out detach_group_policy(const api::Context& ctx, api::Input& in);
-  Out list_attached_user_policies(const api::Context& ctx, api::Input& in);
-  Out list_attached_group_policies(const api::Context& ctx, api::Input& in);
   Out list_entities_for_policy(const api::Context& ctx, api::Input& in);
   Out put_user_permissions_boundary(const api::Context& ctx, api::Input& in);
   Out delete_user_permissions_boundary(const api::Context& ctx, api::Input& in);
@@ -112,9 +117,6 @@ class Service {
   Out untag_role(const api::Context& ctx, api::Input& in);
   Out list_role_tags(const api::Context& ctx, api::Input& in);
   // role_policies.cc
-  Out attach_role_policy(const api::Context& ctx, api::Input& in);
-  Out detach_role_policy(const api::Context& ctx, api::Input& in);
-  Out list_attached_role_policies(const api::Context& ctx, api::Input& in);
   Out put_role_permissions_boundary(const api::Context& ctx, api::Input& in);
   Out delete_role_permissions_boundary(const api::Context& ctx, api::Input& in);
   // authorization_details.cc
@@ -173,18 +175,19 @@ class Service {
   Out get_inline_policy(const api::Context& ctx, api::Input& in, store::EntityKind kind);
   Out delete_inline_policy(const api::Context& ctx, api::Input& in, store::EntityKind kind);
   Out list_inline_policies(const api::Context& ctx, api::Input& in, store::EntityKind kind);
-  /// The user, group or role an inline-policy call names, once the caller may perform `action`
-  /// on it. `changes_policies`: the call changes the owner's permissions (roles then carry their
+  // attachments.cc: one implementation of managed policy attachments for users, groups and
+  // roles (Attach/Detach{User,Group,Role}Policy, ListAttached{User,Group,Role}Policies).
+  Out attach_managed_policy(const api::Context& ctx, api::Input& in, store::EntityKind kind);
+  Out detach_managed_policy(const api::Context& ctx, api::Input& in, store::EntityKind kind);
+  Out list_attached_policies(const api::Context& ctx, api::Input& in, store::EntityKind kind);
+  /// The user, group or role an inline-policy or attachment call names, once the caller may
+  /// perform `action` on it with `keys` (and the owner's tags, for users and roles).
+  /// `changes_policies`: the call changes the owner's permissions (roles then carry their
   /// boundary as iam:PermissionsBoundary).
-  struct PolicyOwner {
-    store::EntityKind kind;
-    std::string id;
-    std::string name;
-  };
-  core::Result<PolicyOwner> load_policy_owner(store::Transaction& tx, const api::Context& ctx,
-                                              store::EntityKind kind, std::string_view name,
-                                              std::string_view action,
-                                              bool changes_policies) const;
+  core::Result<PolicyOwner> load_policy_owner(
+      store::Transaction& tx, const api::Context& ctx, store::EntityKind kind,
+      std::string_view name, std::string_view action, bool changes_policies,
+      std::vector<std::pair<std::string, policy::ContextValue>> keys = {}) const;
 
   /// Whose access keys a call is about: the named user, or the account's root user (nullopt).
   struct KeyOwner {
