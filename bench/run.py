@@ -204,6 +204,13 @@ def main():
                                    "--listen", "127.0.0.1:%d" % port], port, env)
     finally:
         shutil.rmtree(data, ignore_errors=True)
+    # The same server with the audit trail off: what recording every call costs.
+    data = tempfile.mkdtemp(prefix="iamd-bench-")
+    try:
+        quiet = run_server("iamd", [os.path.join(BUILD, "iamd"), "serve", "--data-dir", data,
+                                    "--listen", "127.0.0.1:%d" % port, "--no-audit"], port, env)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
     moto = None
     moto_bin = shutil.which("moto_server")
     if moto_bin:
@@ -223,6 +230,13 @@ def main():
                 print("  %-18s %-6s %-5d %12.0f %10.0f %10.0f %10s" % (
                     w, name, c, r["rps"], r["p50_us"], r["p99_us"],
                     ratio if name == "iamd" else ""))
+    print("\n## Audit trail on vs off (same binary, same run; overhead = 1 - on/off)")
+    print("  %-18s %-5s %12s %12s %9s" % ("action", "conns", "on req/s", "off req/s", "overhead"))
+    for w in WORKLOADS:
+        for c in (1, 32):
+            on, off = iamd[w][c]["rps"], quiet[w][c]["rps"]
+            print("  %-18s %-5d %12.0f %12.0f %8.1f%%" % (w, c, on, off,
+                                                         100.0 * (1 - on / off) if off else 0))
 
 
 if __name__ == "__main__":

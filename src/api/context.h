@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -30,6 +31,21 @@ struct Caller {
   std::shared_ptr<const auth::Session> session;
 };
 
+/// A resource a call acted on, as CloudTrail's `resources` lists it.
+struct AuditResource {
+  std::string arn;
+  std::string account;
+  std::string type;  // "AWS::IAM::Role"
+};
+
+/// What a handler tells the audit trail beyond its parameters and output. Handlers fill it
+/// through Context::audit when it is set (the endpoint sets it; unit tests need not).
+struct AuditNotes {
+  std::vector<AuditResource> resources;
+  /// Another account that receives a copy of the event (a cross-account AssumeRole: the role's).
+  std::string other_account;
+};
+
 /// Everything about one request that is not a parameter.
 struct Context {
   Caller caller;
@@ -39,6 +55,7 @@ struct Context {
   bool secure_transport = false;
   std::string region = "us-east-1";
   std::string user_agent;
+  AuditNotes* audit = nullptr;  // where the handler's notes go; null when nothing is recorded
 };
 
 }  // namespace iamd::api

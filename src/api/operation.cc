@@ -7,6 +7,8 @@ constexpr ServiceInfo kServices[] = {
     {"iam", "2010-05-08", "https://iam.amazonaws.com/doc/2010-05-08/", Protocol::Query, {}, {}},
     {"sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/", Protocol::Query, {}, {}},
     {"organizations", "2016-11-28", {}, Protocol::Json, "AWSOrganizationsV20161128", "1.1"},
+    {"cloudtrail", "2013-11-01", {}, Protocol::Json,
+     "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101", "1.1"},
 };
 
 }  // namespace

@@ -8,18 +8,26 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include "api/operation.h"
+#include "app/audit_event.h"
 #include "app/bootstrap.h"
 #include "app/master_key.h"
 #include "app/policy_batch.h"
 #include "app/policy_cli.h"
 #include "app/query_endpoint.h"
 #include "app/role_cli.h"
+#include "audit/broker.h"
+#include "audit/file_sink.h"
+#include "audit/sqlite_index.h"
+#include "audit/tail.h"
 #include "authz/view.h"
+#include "cloudtrail/service.h"
 #include "crypto/csprng.h"
 #include "http/server/server.h"
 #include "iam/service.h"
@@ -38,6 +46,8 @@ struct ServeOptions {
   std::string tls_cert;
   std::string tls_key;
   unsigned threads = 0;
+  bool no_audit = false;
+  unsigned audit_retention_days = 0;  // 0: keep forever
 };
 
 // "HOST:PORT", "[v6]:PORT" -> host, port. Throws on anything else (startup).
@@ -71,6 +81,15 @@ http::Response route(QueryEndpoint& endpoint, http::Server& server, const http::
   return endpoint.handle(request);
 }
 
+std::atomic<bool> tail_stop{false};
+
+// `iamd audit tail`: reads the data directory's files, so it works with or without a server.
+int audit_tail(const audit::TailOptions& options) {
+  std::signal(SIGINT, [](int) { tail_stop = true; });
+  std::signal(SIGTERM, [](int) { tail_stop = true; });
+  return audit::run_tail(options, std::cout, std::cerr, tail_stop);
+}
+
 int serve(const ServeOptions& opts) {
   std::filesystem::create_directories(opts.data_dir);
   ::chmod(opts.data_dir.c_str(), 0700);
@@ -95,14 +114,48 @@ int serve(const ServeOptions& opts) {
   }
 
   authz::View view(store, sealer);
-  api::Registry registry;
-  iam::Service iam_service(iam::Deps{store, view, random, sealer});
-  iam_service.register_operations(registry);
   sts::Service sts_service(sts::Deps{store, view, random, sealer});
+
+  // The audit trail: hourly JSON-lines files and the index LookupEvents reads, both written by
+  // the broker's thread; the last-used dates are fed from the same events.
+  const std::chrono::hours retention(24 * opts.audit_retention_days);
+  std::unique_ptr<audit::FileSink> audit_files;
+  std::unique_ptr<audit::SqliteIndex> audit_index;
+  std::unique_ptr<audit::Broker> broker;
+  if (!opts.no_audit) {
+    std::filesystem::create_directories(opts.data_dir + "/audit");
+    ::chmod((opts.data_dir + "/audit").c_str(), 0700);
+    audit_files = std::make_unique<audit::FileSink>(
+        audit::FileSinkOptions{.dir = opts.data_dir + "/audit", .retention = retention});
+    audit_index = std::make_unique<audit::SqliteIndex>(opts.data_dir + "/audit-index.db");
+    broker = std::make_unique<audit::Broker>(
+        std::vector<audit::Sink*>{audit_files.get(), audit_index.get()}, clock, random,
+        [&view, &sts_service](const audit::Event& e) { record_last_used(e, view, sts_service); },
+        audit::Broker::Options{});
+  }
+  // GetRole and GetAccessKeyLastUsed first let the trail catch up and write what it noted.
+  auto settle_last_used = [&] {
+    if (broker == nullptr) return;
+    broker->wait_for_writes();
+    if (auto st = view.flush_key_use(); !st) spdlog::warn("flushing key use: {}", st.error().message);
+    if (auto st = sts_service.flush_role_use(); !st) {
+      spdlog::warn("flushing role use: {}", st.error().message);
+    }
+  };
+
+  api::Registry registry;
+  iam::Service iam_service(iam::Deps{store, view, random, sealer, settle_last_used});
+  iam_service.register_operations(registry);
   sts_service.register_operations(registry);
   organizations::Service organizations_service(organizations::Deps{store, view, random});
   organizations_service.register_operations(registry);
-  QueryEndpoint endpoint(registry, view, clock, random);
+  std::unique_ptr<cloudtrail::Service> cloudtrail_service;
+  if (audit_index != nullptr) {
+    cloudtrail_service = std::make_unique<cloudtrail::Service>(cloudtrail::Deps{
+        *audit_index, view, [&broker] { broker->wait_for_writes(); }});
+    cloudtrail_service->register_operations(registry);
+  }
+  QueryEndpoint endpoint(registry, view, clock, random, broker.get());
 
   auto [host, port] = split_listen(opts.listen);
   http::ServerOptions server_options;
@@ -132,6 +185,11 @@ int serve(const ServeOptions& opts) {
       } else if (*kr) {
         spdlog::info("token keyring rotated");
       }
+      if (audit_index != nullptr && retention.count() > 0) {
+        if (auto st = audit_index->prune(clock.now() - retention); !st) {
+          spdlog::warn("pruning the audit index: {}", st.error().message);
+        }
+      }
     }
   });
 
@@ -154,6 +212,8 @@ int serve(const ServeOptions& opts) {
   }
   flush_cv.notify_all();
   flusher.join();
+  // Every answered request's event is queued by now: write them all before exiting.
+  if (broker != nullptr) broker->stop();
   if (auto st = view.flush_key_use(); !st) spdlog::warn("flushing key use: {}", st.error().message);
   if (auto st = sts_service.flush_role_use(); !st) {
     spdlog::warn("flushing role use: {}", st.error().message);
@@ -177,6 +237,12 @@ int main(int argc, char** argv) {
   serve->add_option("--tls-cert", opts.tls_cert, "PEM certificate chain: serve HTTPS");
   serve->add_option("--tls-key", opts.tls_key, "PEM private key for --tls-cert");
   serve->add_option("--threads", opts.threads, "Worker threads (default: one per core)");
+  serve->add_flag("--no-audit", opts.no_audit,
+                  "Record no audit trail (also stops RoleLastUsed and access-key last-used "
+                  "updates, which are fed from it)");
+  serve->add_option("--audit-retention-days", opts.audit_retention_days,
+                    "Delete audit records older than this many days (0: keep forever)")
+      ->capture_default_str();
   iamd::app::PolicyCheckOptions check_opts;
   iamd::app::PolicyEvalOptions eval_opts;
   auto* policy_cmd = cli.add_subcommand("policy", "Check or evaluate policy documents offline");
@@ -198,6 +264,15 @@ int main(int argc, char** argv) {
   eval->add_option("--context", eval_opts.context, "key=value (repeat for multivalued keys)");
   auto* eval_batch = policy_cmd->add_subcommand(
       "eval-batch", "Evaluate JSON Lines cases from stdin, one JSON result per line to stdout");
+  iamd::audit::TailOptions tail_opts;
+  auto* audit_cmd = cli.add_subcommand("audit", "Read the audit trail of a data directory");
+  audit_cmd->require_subcommand(1);
+  auto* tail = audit_cmd->add_subcommand("tail", "Print recent audit events, one line each");
+  tail->add_option("--data-dir", tail_opts.data_dir, "Data directory")->capture_default_str();
+  tail->add_option("--account", tail_opts.account, "Only this account's events");
+  tail->add_option("-n,--lines", tail_opts.lines, "How many past events to print first")
+      ->capture_default_str();
+  tail->add_flag("-f,--follow", tail_opts.follow, "Keep printing events as they happen");
   iamd::app::RevokeSessionsOptions revoke_opts;
   auto* role_cmd = cli.add_subcommand("role", "Role operations against a running server");
   role_cmd->require_subcommand(1);
@@ -214,6 +289,7 @@ int main(int argc, char** argv) {
   revoke->add_option("--endpoint", revoke_opts.endpoint, "The server's URL")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
   if (revoke->parsed()) return iamd::app::revoke_role_sessions(revoke_opts);
+  if (tail->parsed()) return iamd::app::audit_tail(tail_opts);
   if (check->parsed()) return iamd::app::policy_check(check_opts);
   if (eval->parsed()) return iamd::app::policy_eval(eval_opts);
   if (eval_batch->parsed()) return iamd::app::policy_eval_batch(stdin, stdout);

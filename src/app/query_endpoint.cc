@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "app/audit_event.h"
+#include "audit/event.h"
 #include "auth/session_token.h"
 #include "auth/sigv4/verify.h"
 #include "core/ids.h"
@@ -149,13 +151,15 @@ class ParsedOnThisThread {
 }  // namespace
 
 struct QueryEndpoint::Impl {
-  Impl(const api::Registry& r, authz::View& v, const core::Clock& c, core::Random& rnd)
-      : registry(r), view(v), clock(c), random(rnd) {}
+  Impl(const api::Registry& r, authz::View& v, const core::Clock& c, core::Random& rnd,
+       audit::Broker* b)
+      : registry(r), view(v), clock(c), random(rnd), broker(b) {}
 
   const api::Registry& registry;
   authz::View& view;
   const core::Clock& clock;
   core::Random& random;
+  audit::Broker* broker;  // null: auditing is off
   // Signing keys of temporary credentials (each session has its own secret; bounded cache).
   auth::sigv4::SigningKeyCache session_keys;
 
@@ -196,6 +200,59 @@ struct QueryEndpoint::Impl {
     return r;
   }
 
+  // Hands the call to the audit trail. `error` is the error as the client got it (null on
+  // success); the output tree is only kept for calls that change something.
+  void publish(const api::Context& ctx, const api::ServiceInfo& service, std::string action,
+               api::ParamNode&& params, const core::Error* error, api::Output* out,
+               api::AuditNotes&& notes, audit::Identity identity) {
+    audit::Event e;
+    e.identity = std::move(identity);
+    e.time = ctx.now;
+    e.service = std::string(service.service);
+    e.event_name = std::move(action);
+    e.region = ctx.region;
+    e.source_ip = ctx.source_ip;
+    e.user_agent = ctx.user_agent;
+    e.request_id = ctx.request_id;
+    if (error != nullptr) {
+      e.error_code = std::string(core::wire_code(error->code));
+      e.error_message = core::fault(error->code) == core::Fault::Receiver
+                            ? "An internal error occurred."
+                            : error->message;
+    } else if (out != nullptr && out->has_result && !audit::is_read_only(e.event_name)) {
+      e.response = std::move(out->result);
+    }
+    e.request = std::move(params);
+    e.resources = std::move(notes.resources);
+    e.other_account = std::move(notes.other_account);
+    // An unsigned call that failed before it named any account has nowhere to be delivered.
+    if (audit::recipient_account(e).empty()) return;
+    broker->publish(std::move(e));
+  }
+
+  // A signed call whose signature did not verify: recorded in the account the access key
+  // belongs to, with an identity of type Unknown (nothing about the caller was proven). A key
+  // no account has, or a session token that does not open, leaves no record: no account to
+  // deliver it to.
+  void publish_auth_failure(const api::Context& ctx, const api::ServiceInfo& service,
+                            std::string_view action, api::ParamNode&& params,
+                            const auth::sigv4::ParsedSignature& sig, const core::Error& error) {
+    audit::Identity id;
+    id.type = "Unknown";
+    id.access_key_id = sig.access_key_id;
+    if (sig.session_token) {
+      auto session = auth::open_session(*sig.session_token, *view.keyring());
+      if (!session) return;
+      id.account_id = session->account;
+    } else {
+      auto cred = view.find_credential(sig.access_key_id);
+      if (cred == nullptr) return;
+      id.account_id = cred->caller.account;
+    }
+    publish(ctx, service, std::string(action), std::move(params), &error, nullptr,
+            api::AuditNotes{}, std::move(id));
+  }
+
   // AWS JSON 1.0/1.1: POST, X-Amz-Target names the operation, the body is a JSON object.
   http::Response handle_json(const http::Request& request, std::string_view x_amz_target,
                              const std::string& request_id, core::TimePoint now) {
@@ -228,24 +285,43 @@ struct QueryEndpoint::Impl {
     ctx.secure_transport = request.tls;
     ctx.region = sig->region;
     if (const std::string* ua = header_of(request, "user-agent")) ctx.user_agent = *ua;
+    const api::Operation* op = registry.find(service->service, target->action);
     auto caller = authenticate(signable, *sig, service->service, now);
-    if (!caller) return json_error(service, caller.error(), request_id);
+    if (!caller) {
+      if (broker != nullptr && op != nullptr) {
+        publish_auth_failure(ctx, *service, target->action, std::move(*params), *sig,
+                             http::json::to_json_error(caller.error()));
+      }
+      return json_error(service, caller.error(), request_id);
+    }
     ctx.caller = std::move(*caller);
 
-    const api::Operation* op = registry.find(service->service, target->action);
     if (op == nullptr) {
       return json_error(service, core::Error{ErrorCode::UnknownOperationException, ""},
                         request_id);
     }
+    api::AuditNotes notes;
+    if (broker != nullptr) ctx.audit = &notes;
     api::Input input(*params);
     core::Result<api::Output> out = op->handler(ctx, input);
-    if (!out) return json_error(service, out.error(), request_id);
+    if (!out) {
+      if (broker != nullptr) {
+        core::Error sent = http::json::to_json_error(out.error());
+        publish(ctx, *service, std::string(target->action), std::move(*params), &sent, nullptr,
+                std::move(notes), audit_identity(ctx.caller));
+      }
+      return json_error(service, out.error(), request_id);
+    }
     http::Response response;
     response.body = http::json::encode_response(*out);
     response.content_type = http::json::content_type(service->json_version);
     response.request_id = request_id;
     response.service = std::string(service->service);
     response.action = std::string(target->action);
+    if (broker != nullptr) {
+      publish(ctx, *service, response.action, std::move(*params), nullptr, &*out,
+              std::move(notes), audit_identity(ctx.caller));
+    }
     return response;
   }
 
@@ -267,7 +343,6 @@ struct QueryEndpoint::Impl {
     if (cred == nullptr || !cred->active) return invalid_token();
     // The credential's own signing-key cache: no lock, no hash of the secret (key_slots.h).
     IAMD_TRY(auth::sigv4::verify(signable, sig, cred->secret.reveal(), cred->signing_keys));
-    view.record_key_use(sig.access_key_id, authz::KeyUse{now, std::string(service), sig.region});
     return cred->caller;
   }
 
@@ -338,7 +413,12 @@ struct QueryEndpoint::Impl {
     if (sig) {
       ctx.region = sig->region;
       auto caller = authenticate(signable, *sig, service->service, now);
-      if (!caller) return error_response(*service, caller.error(), request_id);
+      if (!caller) {
+        if (broker != nullptr && op != nullptr) {
+          publish_auth_failure(ctx, *service, action, std::move(*params), *sig, caller.error());
+        }
+        return error_response(*service, caller.error(), request_id);
+      }
       ctx.caller = std::move(*caller);
     }
     if (op == nullptr || (!version.empty() && version != service->version)) {
@@ -350,6 +430,8 @@ struct QueryEndpoint::Impl {
                             request_id);
     }
 
+    api::AuditNotes notes;
+    if (broker != nullptr) ctx.audit = &notes;
     api::Input input(*params);
     core::Result<api::Output> out = op->handler(ctx, input);
     http::Response response;
@@ -361,13 +443,18 @@ struct QueryEndpoint::Impl {
     }
     response.service = std::string(service->service);
     response.action = std::string(action);
+    if (broker != nullptr) {
+      publish(ctx, *service, response.action, std::move(*params), out ? nullptr : &out.error(),
+              out ? &*out : nullptr, std::move(notes), audit_identity(ctx.caller));
+    }
     return response;
   }
 };
 
 QueryEndpoint::QueryEndpoint(const api::Registry& registry, authz::View& view,
-                             const core::Clock& clock, core::Random& random)
-    : impl_(std::make_unique<Impl>(registry, view, clock, random)) {}
+                             const core::Clock& clock, core::Random& random,
+                             audit::Broker* broker)
+    : impl_(std::make_unique<Impl>(registry, view, clock, random, broker)) {}
 
 QueryEndpoint::~QueryEndpoint() = default;
 

@@ -162,6 +162,7 @@ core::Result<api::Output> Service::get_access_key_last_used(const api::Context& 
                                                             api::Input& in) {
   auto key_id = in.required_string("AccessKeyId", rules::kAccessKeyId);
   IAMD_TRY(in.finish());
+  if (d_.settle_last_used) d_.settle_last_used();
   std::optional<store::AccessKey> key;
   std::string user_name = "root";
   IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {

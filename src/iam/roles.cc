@@ -228,6 +228,7 @@ core::Result<api::Output> Service::create_role(const api::Context& ctx, api::Inp
 core::Result<api::Output> Service::get_role(const api::Context& ctx, api::Input& in) {
   auto name = in.required_string("RoleName", rules::kRoleName);
   IAMD_TRY(in.finish());
+  if (d_.settle_last_used) d_.settle_last_used();
   store::Role role;
   IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
     RoleEntities r(tx);

@@ -207,7 +207,11 @@ core::Result<api::Output> Service::assume_role(const api::Context& ctx, api::Inp
   s.session_policy_arns = policies.arns;
   auto token = mint(s, *d_.view.keyring(), d_.random);
   IAMD_TRY(token);
-  record_role_use(role->account, role->id, ctx.now, ctx.region);
+  if (ctx.audit != nullptr) {
+    ctx.audit->resources.push_back(api::AuditResource{role->arn, role->account, "AWS::IAM::Role"});
+    // Cross-account: the role's account gets its own copy of the event.
+    if (role->account != ctx.caller.account) ctx.audit->other_account = role->account;
+  }
 
   api::Output out;
   write_credentials(out.result, s, *token);

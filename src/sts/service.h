@@ -36,6 +36,11 @@ class Service {
   /// calls it once a minute and at shutdown, with the key-use flush).
   core::Status flush_role_use();
 
+  /// Notes that a role was used (assumed, or its session made a call) for the next flush. Fed
+  /// from the audit trail's writer (app/audit_event.h), off the request path.
+  void record_role_use(std::string_view account, std::string_view role_id, core::TimePoint when,
+                       std::string_view region);
+
  private:
   using Out = core::Result<api::Output>;
 
@@ -45,9 +50,6 @@ class Service {
   Out get_federation_token(const api::Context& ctx, api::Input& in);    // get_federation_token.cc
   Out get_access_key_info(const api::Context& ctx, api::Input& in);     // get_access_key_info.cc
   Out decode_authorization_message(const api::Context& ctx, api::Input& in);
-
-  void record_role_use(std::string_view account, std::string_view role_id, core::TimePoint when,
-                       std::string_view region);
 
   Deps d_;
   struct RoleUse {

@@ -158,6 +158,8 @@ class StsTest : public ::testing::Test {
     api::Context ctx;
     ctx.caller = caller;
     ctx.now = at(now);
+    notes_ = {};
+    ctx.audit = &notes_;
     api::ParamNode tree = params(p);
     api::Input in(tree);
     const api::Operation* op = registry_.find(service, action);
@@ -250,6 +252,8 @@ class StsTest : public ::testing::Test {
     api::Context ctx;
     ctx.caller = caller;
     ctx.now = at(now);
+    notes_ = {};
+    ctx.audit = &notes_;
     return view_.authorize(ctx, authz::Request{action, resource}).allowed;
   }
 
@@ -288,6 +292,7 @@ class StsTest : public ::testing::Test {
   iam::Service iam_;
   Service sts_;
   api::Registry registry_;
+  api::AuditNotes notes_;  // what the latest call noted for the audit trail
   api::Caller root_;
 };
 
@@ -395,6 +400,7 @@ TEST_F(StsTest, CrossAccountNeedsBothSides) {
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(creds(*out).arn, "arn:aws:sts::210987654321:assumed-role/third-party/s1");
   EXPECT_EQ(session_caller(creds(*out)).account, kOther);
+  EXPECT_EQ(notes_.other_account, kOther);  // the role's account gets its own copy of the event
   // Naming the user directly is not enough across accounts either.
   auto direct = role("direct-x", trust(R"({"AWS":")" + bob.arn + "\"}"), "", {}, kOther);
   expect_error(assume(bob, direct), ErrorCode::AccessDenied);
@@ -988,12 +994,27 @@ TEST_F(StsTest, DecodeAuthorizationMessage) {
   EXPECT_EQ(core::http_status(ErrorCode::InvalidAuthorizationMessage), 400);
 }
 
+TEST_F(StsTest, AssumeRoleNotesTheRoleForTheAuditTrail) {
+  auto bob = user("bob");
+  auto arn = role("r", trust(R"({"AWS":")" + bob.arn + "\"}"));
+  ASSERT_TRUE(assume(bob, arn));
+  ASSERT_EQ(notes_.resources.size(), 1u);
+  EXPECT_EQ(notes_.resources[0].arn, arn);
+  EXPECT_EQ(notes_.resources[0].type, "AWS::IAM::Role");
+  EXPECT_EQ(notes_.resources[0].account, bob.account);
+  EXPECT_EQ(notes_.other_account, "");  // same account: one copy of the event
+}
+
 TEST_F(StsTest, RoleLastUsedIsBatched) {
   auto bob = user("bob");
   auto arn = role("r", trust(R"({"AWS":")" + bob.arn + "\"}"));
   auto gen = store_.generation();
   ASSERT_TRUE(assume(bob, arn));
   EXPECT_EQ(store_.generation(), gen);  // nothing written on the request path
+  auto found = view_.find_role_by_arn(arn);
+  ASSERT_NE(found, nullptr);
+  sts_.record_role_use(found->account, found->id, at(kNow), "us-east-1");  // the audit writer's call
+  EXPECT_EQ(store_.generation(), gen);
   ASSERT_TRUE(sts_.flush_role_use());
   auto out = call(root_, "iam", "GetRole", {{"RoleName", "r"}});
   ASSERT_TRUE(out);

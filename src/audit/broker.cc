@@ -1,0 +1,136 @@
+#include "audit/broker.h"
+
+#include <spdlog/spdlog.h>
+
+#include "audit/render.h"
+
+namespace iamd::audit {
+namespace {
+
+// The writer is woken early once this many events wait; below it, it wakes every max_delay.
+// Waking it for every event would cost each request a futex call.
+constexpr std::size_t kWakeAt = 512;
+// At shutdown a failing sink gets this many more tries before its records are reported lost.
+constexpr int kShutdownTries = 3;
+
+}  // namespace
+
+Broker::Broker(std::vector<Sink*> sinks, const core::Clock& clock, core::Random& random,
+               Observer observer, Options options)
+    : sinks_(std::move(sinks)),
+      clock_(clock),
+      random_(random),
+      observer_(std::move(observer)),
+      options_(options) {
+  queue_.reserve(kWakeAt * 2);
+  writer_ = std::thread([this] { run(); });
+}
+
+Broker::~Broker() { stop(); }
+
+void Broker::publish(Event event) {
+  std::unique_lock lock(mutex_);
+  if (!writer_.joinable()) {
+    // After stop(): a late request (there should be none) is written on the caller's thread.
+    lock.unlock();
+    std::vector<Event> one;
+    one.push_back(std::move(event));
+    write_batch(one);
+    return;
+  }
+  space_or_written_.wait(lock, [&] { return queue_.size() < options_.capacity || stopping_; });
+  queue_.push_back(std::move(event));
+  ++published_;
+  const bool wake = queue_.size() == kWakeAt;
+  lock.unlock();
+  if (wake) wake_writer_.notify_one();
+}
+
+void Broker::wait_for_writes(std::chrono::milliseconds limit) {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = published_;
+  if (written_ >= target || !writer_.joinable()) return;
+  ++waiting_readers_;
+  wake_writer_.notify_one();
+  space_or_written_.wait_for(lock, limit, [&] { return written_ >= target; });
+  --waiting_readers_;
+}
+
+void Broker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!writer_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_writer_.notify_one();
+  space_or_written_.notify_all();
+  writer_.join();
+}
+
+std::uint64_t Broker::written() const {
+  std::lock_guard lock(mutex_);
+  return written_;
+}
+
+void Broker::run() {
+  std::vector<Event> batch;
+  batch.reserve(kWakeAt * 2);
+  core::TimePoint last_maintain = clock_.now();
+  for (;;) {
+    std::uint64_t upto = 0;
+    bool done = false;
+    {
+      std::unique_lock lock(mutex_);
+      wake_writer_.wait_for(lock, options_.max_delay, [&] {
+        return stopping_ || queue_.size() >= kWakeAt || waiting_readers_ > 0;
+      });
+      batch.swap(queue_);
+      upto = published_;
+      done = stopping_ && batch.empty();
+    }
+    space_or_written_.notify_all();  // room in the queue again
+    if (done) break;
+    if (!batch.empty()) write_batch(batch);
+    batch.clear();
+    {
+      std::lock_guard lock(mutex_);
+      written_ = upto;
+    }
+    space_or_written_.notify_all();
+    const core::TimePoint now = clock_.now();
+    if (now - last_maintain >= options_.maintain_every) {
+      for (Sink* sink : sinks_) sink->maintain(now);
+      last_maintain = now;
+    }
+  }
+  for (Sink* sink : sinks_) sink->maintain(clock_.now());
+}
+
+void Broker::write_batch(std::vector<Event>& events) {
+  std::vector<Record> records;
+  records.reserve(events.size() + events.size() / 8);
+  for (const Event& event : events) {
+    if (observer_) observer_(event);
+    for (Record& r : render(event, random_)) records.push_back(std::move(r));
+  }
+  for (Sink* sink : sinks_) {
+    for (int attempt = 1;; ++attempt) {
+      core::Status written = sink->write(records);
+      if (written) break;
+      bool stopping;
+      {
+        std::lock_guard lock(mutex_);
+        stopping = stopping_;
+      }
+      if (stopping && attempt >= kShutdownTries) {
+        spdlog::error("audit: {} records not written at shutdown: {}", records.size(),
+                      written.error().message);
+        break;
+      }
+      spdlog::error("audit: write failed, retrying: {}", written.error().message);
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+}
+
+}  // namespace iamd::audit

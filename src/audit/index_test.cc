@@ -1,0 +1,527 @@
+// One audit::Index suite run against both implementations (memory and SQLite): ordering, the
+// inclusive whole-second window, every lookup attribute, account scoping, cursors across equal
+// timestamps, prune. Then what only the SQLite file must show: it survives a reopen, refuses
+// files that are not its own, and serves lookups while the writer writes.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "audit/index_util.h"
+#include "audit/memory_index.h"
+#include "audit/sqlite_index.h"
+
+namespace iamd::audit {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::microseconds;
+using std::chrono::seconds;
+
+constexpr std::string_view kAccount = "111111111111";
+constexpr std::string_view kOther = "222222222222";
+
+// 2026-01-01T00:00:00Z, plus offsets.
+core::TimePoint at(std::int64_t second, std::int64_t micros = 0) {
+  return core::TimePoint(seconds(1767225600 + second)) +
+         std::chrono::duration_cast<core::TimePoint::duration>(microseconds(micros));
+}
+
+Record record(std::string id, core::TimePoint time, std::string_view account = kAccount) {
+  Record r;
+  r.account = std::string(account);
+  r.time = time;
+  r.event_id = std::move(id);
+  r.event_name = "GetCallerIdentity";
+  r.event_source = "sts.amazonaws.com";
+  r.username = "alice";
+  r.access_key_id = "AKIAALICE";
+  r.read_only = true;
+  r.json = R"({"eventID":")" + r.event_id + R"("})";
+  return r;
+}
+
+fs::path scratch_dir() {
+  std::string pattern = (fs::temp_directory_path() / "iamd-audit-index-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+std::vector<std::string> ids(const Page& page) {
+  std::vector<std::string> out;
+  for (const auto& r : page.records) out.push_back(r.event_id);
+  return out;
+}
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<Index>(const fs::path& dir)> make;
+};
+void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
+
+class IndexConformance : public testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = scratch_dir();
+    index_ = GetParam().make(dir_);
+  }
+  void TearDown() override {
+    index_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void write(std::vector<Record> batch) {
+    auto st = index_->write(batch);
+    ASSERT_TRUE(st) << st.error().message;
+  }
+
+  Query query(std::optional<std::pair<Attribute, std::string>> attribute = std::nullopt) {
+    Query q;
+    q.account = std::string(kAccount);
+    q.attribute = std::move(attribute);
+    q.start = at(-86400);
+    q.end = at(10 * 86400);
+    return q;
+  }
+
+  Page lookup(const Query& q) {
+    auto page = index_->lookup(q);
+    EXPECT_TRUE(page) << page.error().message;
+    return page ? std::move(*page) : Page{};
+  }
+
+  std::vector<std::string> find(Attribute a, std::string value) {
+    return ids(lookup(query(std::make_pair(a, std::move(value)))));
+  }
+
+  /// Every id `q` yields, page by page with `limit` per page.
+  std::vector<std::string> all_pages(Query q, std::size_t limit, std::size_t* pages = nullptr) {
+    std::vector<std::string> out;
+    q.limit = limit;
+    std::size_t n = 0;
+    while (true) {
+      Page page = lookup(q);
+      ++n;
+      EXPECT_LE(page.records.size(), limit);
+      for (auto& id : ids(page)) out.push_back(id);
+      if (!page.next) break;
+      EXPECT_EQ(page.records.size(), limit) << "a page before the last is full";
+      q.after = page.next;
+      if (n > 100) break;
+    }
+    if (pages) *pages = n;
+    return out;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Index> index_;
+};
+
+TEST_P(IndexConformance, EmptyIndexFindsNothing) {
+  Page page = lookup(query());
+  EXPECT_TRUE(page.records.empty());
+  EXPECT_FALSE(page.next);
+}
+
+TEST_P(IndexConformance, NewestFirstAndLaterWritesFirstAtEqualTimes) {
+  write({record("b", at(2)), record("a", at(1)), record("c", at(3))});
+  write({record("c2", at(3)), record("a2", at(1, 500))});
+  EXPECT_EQ(ids(lookup(query())), (std::vector<std::string>{"c2", "c", "b", "a2", "a"}));
+}
+
+TEST_P(IndexConformance, RecordsComeBackWhole) {
+  Record r = record("e1", at(5, 123456));
+  r.event_name = "AssumeRole";
+  r.read_only = false;
+  r.access_key_id = "";
+  r.resources = {{"AWS::IAM::Role", "arn:aws:iam::111111111111:role/admin"},
+                 {"AWS::IAM::SAMLProvider", "arn:aws:iam::111111111111:saml-provider/idp"}};
+  r.json = R"({"eventVersion":"1.08","note":"é \"quoted\""})";
+  write({r});
+  Page page = lookup(query());
+  ASSERT_EQ(page.records.size(), 1u);
+  const Record& got = page.records[0];
+  EXPECT_EQ(got.account, r.account);
+  EXPECT_EQ(got.time, r.time);
+  EXPECT_EQ(got.event_id, r.event_id);
+  EXPECT_EQ(got.event_name, r.event_name);
+  EXPECT_EQ(got.event_source, r.event_source);
+  EXPECT_EQ(got.username, r.username);
+  EXPECT_EQ(got.access_key_id, "");
+  EXPECT_FALSE(got.read_only);
+  ASSERT_EQ(got.resources.size(), 2u);
+  EXPECT_EQ(got.resources[0].type, "AWS::IAM::Role");
+  EXPECT_EQ(got.resources[0].name, r.resources[0].name);
+  EXPECT_EQ(got.resources[1].type, "AWS::IAM::SAMLProvider");
+  EXPECT_EQ(got.json, r.json);
+}
+
+TEST_P(IndexConformance, WindowIsInclusiveAtWholeSeconds) {
+  write({record("before", at(9, 999999)), record("start", at(10)), record("mid", at(10, 500000)),
+         record("end", at(11, 999999)), record("after", at(12))});
+  Query q = query();
+  q.start = at(10, 700000);  // the record at 10.000000 still counts: eventTime shows 10
+  q.end = at(11, 200000);    // and 11.999999 shows 11
+  EXPECT_EQ(ids(lookup(q)), (std::vector<std::string>{"end", "mid", "start"}));
+  q.start = at(12);
+  q.end = at(12);
+  EXPECT_EQ(ids(lookup(q)), (std::vector<std::string>{"after"}));
+  q.start = at(13);
+  q.end = at(12);
+  EXPECT_TRUE(lookup(q).records.empty());
+}
+
+TEST_P(IndexConformance, EachAttributeMatchesExactly) {
+  Record a = record("id-a", at(1));
+  a.event_name = "AssumeRole";
+  a.event_source = "sts.amazonaws.com";
+  a.username = "alice";
+  a.access_key_id = "AKIAALICE";
+  a.read_only = false;
+  a.resources = {{"AWS::IAM::Role", "arn:aws:iam::111111111111:role/admin"}};
+  Record b = record("id-b", at(2));
+  b.event_name = "CreateUser";
+  b.event_source = "iam.amazonaws.com";
+  b.username = "bob";
+  b.access_key_id = "ASIABOB";
+  b.read_only = false;
+  b.resources = {{"AWS::IAM::User", "carol"}, {"AWS::IAM::Role", "carol"}};
+  Record c = record("id-c", at(3));  // read-only, no resources
+  write({a, b, c});
+
+  using V = std::vector<std::string>;
+  EXPECT_EQ(find(Attribute::EventId, "id-b"), V{"id-b"});
+  EXPECT_EQ(find(Attribute::EventId, "id-B"), V{});  // case-sensitive
+  EXPECT_EQ(find(Attribute::EventName, "AssumeRole"), V{"id-a"});
+  EXPECT_EQ(find(Attribute::EventName, "assumerole"), V{});
+  EXPECT_EQ(find(Attribute::EventSource, "sts.amazonaws.com"), (V{"id-c", "id-a"}));
+  EXPECT_EQ(find(Attribute::Username, "bob"), V{"id-b"});
+  EXPECT_EQ(find(Attribute::AccessKeyId, "AKIAALICE"), (V{"id-c", "id-a"}));
+  EXPECT_EQ(find(Attribute::ReadOnly, "true"), V{"id-c"});
+  EXPECT_EQ(find(Attribute::ReadOnly, "false"), (V{"id-b", "id-a"}));
+  EXPECT_EQ(find(Attribute::ReadOnly, "TRUE"), V{});
+  EXPECT_EQ(find(Attribute::ResourceType, "AWS::IAM::Role"), (V{"id-b", "id-a"}));
+  EXPECT_EQ(find(Attribute::ResourceType, "AWS::IAM::User"), V{"id-b"});
+  // b names "carol" twice: it is still one event.
+  EXPECT_EQ(find(Attribute::ResourceName, "carol"), V{"id-b"});
+  EXPECT_EQ(find(Attribute::ResourceName, "arn:aws:iam::111111111111:role/admin"), V{"id-a"});
+  EXPECT_EQ(find(Attribute::ResourceName, "admin"), V{});
+  // A matched event still carries every one of its resources.
+  Page page = lookup(query(std::make_pair(Attribute::ResourceName, std::string("carol"))));
+  ASSERT_EQ(page.records.size(), 1u);
+  EXPECT_EQ(page.records[0].resources.size(), 2u);
+}
+
+TEST_P(IndexConformance, OnlyTheQueriedAccount) {
+  Record mine = record("mine", at(1));
+  Record theirs = record("theirs", at(1), kOther);
+  theirs.resources = {{"AWS::IAM::Role", "shared"}};
+  mine.resources = {{"AWS::IAM::Role", "shared"}};
+  write({mine, theirs});
+  EXPECT_EQ(ids(lookup(query())), std::vector<std::string>{"mine"});
+  EXPECT_EQ(find(Attribute::ResourceName, "shared"), std::vector<std::string>{"mine"});
+  EXPECT_EQ(find(Attribute::EventId, "theirs"), std::vector<std::string>{});
+  Query q = query();
+  q.account = std::string(kOther);
+  EXPECT_EQ(ids(lookup(q)), std::vector<std::string>{"theirs"});
+}
+
+TEST_P(IndexConformance, CursorsWalkEqualTimestampsWithoutGapsOrRepeats) {
+  // Eleven records in one second, several at the very same microsecond, across two batches.
+  std::vector<Record> first, second;
+  for (int i = 0; i < 6; ++i) {
+    first.push_back(record("r" + std::to_string(i), at(7, i < 4 ? 0 : 5)));
+  }
+  for (int i = 6; i < 11; ++i) second.push_back(record("r" + std::to_string(i), at(7, i % 2)));
+  write(first);
+  write(second);
+  Query q = query();
+  q.limit = 50;
+  const std::vector<std::string> expected = ids(lookup(q));
+  ASSERT_EQ(expected.size(), 11u);
+  for (std::size_t limit : {1u, 2u, 3u, 4u, 10u, 11u, 12u}) {
+    std::size_t pages = 0;
+    EXPECT_EQ(all_pages(query(), limit, &pages), expected) << "limit " << limit;
+    EXPECT_EQ(pages, (11 + limit - 1) / limit) << "no empty last page, limit " << limit;
+  }
+  // The same with an attribute, and with the resources join.
+  for (auto& r : first) r.resources = {{"AWS::IAM::Role", "x"}};
+  for (auto& r : first) r.event_id += "-again";
+  write(first);
+  EXPECT_EQ(all_pages(query(std::make_pair(Attribute::ResourceName, std::string("x"))), 4).size(),
+            6u);
+  EXPECT_EQ(all_pages(query(std::make_pair(Attribute::ResourceType, std::string("AWS::IAM::Role"))),
+                      5)
+                .size(),
+            6u);
+  EXPECT_EQ(all_pages(query(std::make_pair(Attribute::EventName,
+                                           std::string("GetCallerIdentity"))),
+                      3)
+                .size(),
+            17u);
+}
+
+TEST_P(IndexConformance, NextOnlyWhenAnotherRecordMatches) {
+  write({record("a", at(1)), record("b", at(2))});
+  Query q = query();
+  q.limit = 2;
+  EXPECT_FALSE(lookup(q).next);
+  q.limit = 1;
+  Page page = lookup(q);
+  ASSERT_TRUE(page.next);
+  q.after = page.next;
+  page = lookup(q);
+  EXPECT_EQ(ids(page), std::vector<std::string>{"a"});
+  EXPECT_FALSE(page.next);
+}
+
+TEST_P(IndexConformance, CursorAfterTheWindowStillHonoursTheWindow) {
+  write({record("a", at(1)), record("b", at(5))});
+  Query q = query();
+  q.end = at(2);
+  q.after = Cursor{to_micros(at(9)), 1000};  // e.g. a cursor from a wider lookup
+  EXPECT_EQ(ids(lookup(q)), std::vector<std::string>{"a"});
+}
+
+TEST_P(IndexConformance, PruneDropsOlderRecordsAndTheirResources) {
+  Record old = record("old", at(1, 999999));
+  old.resources = {{"AWS::IAM::Role", "r"}};
+  Record kept = record("kept", at(2));
+  kept.resources = {{"AWS::IAM::Role", "r"}};
+  Record other = record("other-old", at(1), kOther);
+  write({old, kept, other});
+  auto st = index_->prune(at(2));
+  ASSERT_TRUE(st) << st.error().message;
+  EXPECT_EQ(ids(lookup(query())), std::vector<std::string>{"kept"});
+  EXPECT_EQ(find(Attribute::ResourceName, "r"), std::vector<std::string>{"kept"});
+  Query q = query();
+  q.account = std::string(kOther);
+  EXPECT_TRUE(lookup(q).records.empty());
+  // Writing goes on after a prune.
+  write({record("new", at(3))});
+  EXPECT_EQ(ids(lookup(query())), (std::vector<std::string>{"new", "kept"}));
+}
+
+TEST_P(IndexConformance, AttributeLookupsSpanDaysAndSurviveMaintain) {
+  // Records over five days with a day of silence, several per day, two matching attributes.
+  std::vector<Record> batch;
+  int n = 0;
+  for (int day : {0, 1, 3, 4}) {
+    for (int k = 0; k < 3; ++k) {
+      Record r = record("d" + std::to_string(day) + "-" + std::to_string(k),
+                        at(day * 86400 + k * 3600, k));
+      r.event_name = k % 2 == 0 ? "Even" : "Odd";
+      r.resources = {{"AWS::IAM::Role", "role-" + std::to_string(k % 2)}};
+      batch.push_back(r);
+      ++n;
+    }
+  }
+  write(batch);
+  auto check = [&](const char* when) {
+    using V = std::vector<std::string>;
+    const V even = {"d4-2", "d4-0", "d3-2", "d3-0", "d1-2", "d1-0", "d0-2", "d0-0"};
+    EXPECT_EQ(find(Attribute::EventName, "Even"), even) << when;
+    EXPECT_EQ(find(Attribute::ResourceName, "role-1"), (V{"d4-1", "d3-1", "d1-1", "d0-1"}))
+        << when;
+    for (std::size_t limit : {1u, 3u, 7u}) {
+      EXPECT_EQ(all_pages(query(std::make_pair(Attribute::EventName, std::string("Even"))), limit),
+                even)
+          << when << " limit " << limit;
+    }
+    // A window inside the range, ending and starting mid-day.
+    Query q = query(std::make_pair(Attribute::EventName, std::string("Even")));
+    q.start = at(86400 + 1800);
+    q.end = at(3 * 86400 + 7200);
+    EXPECT_EQ(ids(lookup(q)), (V{"d3-2", "d3-0", "d1-2"})) << when;  // both ends inclusive
+    EXPECT_EQ(ids(lookup(query())).size(), static_cast<std::size_t>(n)) << when;
+  };
+  check("before maintain");
+  index_->maintain(at(5 * 86400));
+  check("after maintain");
+  // New records after the bulk indexing are found alongside the indexed ones.
+  Record late = record("late", at(4 * 86400 + 7201));
+  late.event_name = "Even";
+  write({late});
+  EXPECT_EQ(find(Attribute::EventName, "Even").front(), "late");
+  EXPECT_EQ(find(Attribute::EventName, "Even").size(), 9u);
+}
+
+std::string backend_name(const testing::TestParamInfo<Backend>& info) { return info.param.name; }
+
+INSTANTIATE_TEST_SUITE_P(
+    Indexes, IndexConformance,
+    testing::Values(Backend{"memory", [](const fs::path&) -> std::unique_ptr<Index> {
+                              return std::make_unique<MemoryIndex>();
+                            }},
+                    // Every record still waiting for bulk indexing (the default chunk)...
+                    Backend{"sqlite",
+                            [](const fs::path& dir) -> std::unique_ptr<Index> {
+                              return std::make_unique<SqliteIndex>((dir / "index.db").string());
+                            }},
+                    // ...each batch indexed as it is written...
+                    Backend{"sqlite_chunk1",
+                            [](const fs::path& dir) -> std::unique_ptr<Index> {
+                              return std::make_unique<SqliteIndex>((dir / "index.db").string(),
+                                                                   SqliteIndex::Options{1});
+                            }},
+                    // ...and indexed and waiting records mixed.
+                    Backend{"sqlite_chunk5",
+                            [](const fs::path& dir) -> std::unique_ptr<Index> {
+                              return std::make_unique<SqliteIndex>((dir / "index.db").string(),
+                                                                   SqliteIndex::Options{5});
+                            }}),
+    backend_name);
+
+// --- SQLite only --------------------------------------------------------------------------------
+
+class SqliteIndexFile : public testing::Test {
+ protected:
+  void SetUp() override { dir_ = scratch_dir(); }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path() const { return (dir_ / "index.db").string(); }
+
+  /// The message SqliteIndex's constructor throws for the file at path(), or "" if it opens.
+  std::string open_error() {
+    try {
+      SqliteIndex index(path());
+      return "";
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+  }
+
+  void raw_exec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+
+  fs::path dir_;
+};
+
+Query everything() {
+  Query q;
+  q.account = std::string(kAccount);
+  q.start = at(-86400);
+  q.end = at(86400);
+  return q;
+}
+
+TEST_F(SqliteIndexFile, ReopenKeepsRecordsAndContinuesTheSequence) {
+  {
+    SqliteIndex index(path());
+    Record r = record("first", at(1));
+    r.resources = {{"AWS::IAM::Role", "role"}};
+    ASSERT_TRUE(index.write(std::vector<Record>{r}));
+  }
+  SqliteIndex index(path());
+  ASSERT_TRUE(index.write(std::vector<Record>{record("second", at(1))}));  // same microsecond
+  auto page = index.lookup(everything());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(ids(*page), (std::vector<std::string>{"second", "first"}));
+  ASSERT_EQ(page->records[1].resources.size(), 1u);
+  EXPECT_EQ(page->records[1].resources[0].name, "role");
+}
+
+TEST_F(SqliteIndexFile, ReopenKeepsWhatWasIndexedAndWhatWasWaiting) {
+  auto named = [](std::string id, std::int64_t second) {
+    Record r = record(std::move(id), at(second));
+    r.event_name = "Wanted";
+    return r;
+  };
+  const SqliteIndex::Options chunk2{2};
+  {
+    SqliteIndex index(path(), chunk2);
+    ASSERT_TRUE(index.write(std::vector<Record>{named("a", 1), named("b", 2)}));  // indexed
+    ASSERT_TRUE(index.write(std::vector<Record>{named("c", 3)}));                 // waiting
+  }
+  SqliteIndex index(path(), chunk2);
+  Query q = everything();
+  q.attribute = std::make_pair(Attribute::EventName, std::string("Wanted"));
+  auto page = index.lookup(q);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(ids(*page), (std::vector<std::string>{"c", "b", "a"}));
+  ASSERT_TRUE(index.write(std::vector<Record>{named("d", 4)}));  // indexes c and d
+  page = index.lookup(q);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(ids(*page), (std::vector<std::string>{"d", "c", "b", "a"}));
+}
+
+TEST_F(SqliteIndexFile, RefusesAFileThatIsNotADatabase) {
+  std::ofstream(path(), std::ios::binary) << std::string(8192, '\x5a');
+  std::string error = open_error();
+  EXPECT_NE(error.find("cannot open audit index '" + path() + "'"), std::string::npos) << error;
+  EXPECT_NE(error.find("not a database"), std::string::npos) << error;
+}
+
+TEST_F(SqliteIndexFile, RefusesAnotherKindOfDatabaseAndLeavesItAlone) {
+  raw_exec("CREATE TABLE kv (key TEXT PRIMARY KEY, value BLOB)");
+  std::string error = open_error();
+  EXPECT_NE(error.find("not an iamd audit index"), std::string::npos) << error;
+  // Not switched to WAL, not given our tables.
+  EXPECT_FALSE(fs::exists(path() + "-wal"));
+  raw_exec("SELECT * FROM kv");
+}
+
+TEST_F(SqliteIndexFile, RefusesANewerSchema) {
+  { SqliteIndex index(path()); }
+  raw_exec("UPDATE audit_schema SET version = 2");
+  std::string error = open_error();
+  EXPECT_NE(error.find("schema version 2 is newer than this iamd supports (1)"), std::string::npos)
+      << error;
+}
+
+TEST_F(SqliteIndexFile, NamesAMissingDirectory) {
+  const std::string missing = (dir_ / "nope" / "index.db").string();
+  try {
+    SqliteIndex index(missing);
+    ADD_FAILURE() << "opened";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(SqliteIndexFile, LookupsRunWhileTheWriterWrites) {
+  SqliteIndex index(path());
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int batch = 0; batch < 50; ++batch) {
+      std::vector<Record> records;
+      for (int i = 0; i < 20; ++i) {
+        records.push_back(record("w" + std::to_string(batch * 20 + i), at(batch, i)));
+      }
+      EXPECT_TRUE(index.write(records));
+    }
+    done = true;
+  });
+  std::size_t seen = 0;
+  while (!done) {
+    Query q = everything();
+    q.limit = 50;
+    auto page = index.lookup(q);
+    ASSERT_TRUE(page) << page.error().message;
+    seen = std::max(seen, page->records.size());
+  }
+  writer.join();
+  auto page = index.lookup(everything());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->records.size(), 50u);
+  EXPECT_TRUE(page->next);
+}
+
+}  // namespace
+}  // namespace iamd::audit
