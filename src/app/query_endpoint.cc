@@ -39,38 +39,6 @@ core::Error invalid_token() {
                      "The security token included in the request is invalid."};
 }
 
-// core::make_uuid, cheaper: `random` is drawn for 64 ids at once (each draw of the CSPRNG costs
-// about as much as the rest of a GetCallerIdentity) and the id is formatted by table. The pool
-// is per thread and per source, so no lock is taken and a test's deterministic source is never
-// mixed with another.
-std::string make_request_id(core::Random& random) {
-  struct Pool {
-    const core::Random* source = nullptr;
-    std::array<std::uint8_t, 16 * 64> bytes{};
-    std::size_t used = 16 * 64;
-  };
-  thread_local Pool pool;
-  if (pool.source != &random || pool.used == pool.bytes.size()) {
-    random.fill(pool.bytes);
-    pool.source = &random;
-    pool.used = 0;
-  }
-  std::uint8_t b[16];
-  std::memcpy(b, pool.bytes.data() + pool.used, sizeof b);
-  pool.used += sizeof b;
-  b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // variant 10xx
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(36, '-');
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < sizeof b; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // the dashes
-    id[at++] = kHex[b[i] >> 4];
-    id[at++] = kHex[b[i] & 15];
-  }
-  return id;
-}
-
 // http::Request::header, with the length compared first and the name eight bytes at a time.
 const std::string* header_of(const http::Request& request, std::string_view lower_name) {
   for (const auto& [name, value] : request.headers) {
@@ -347,7 +315,7 @@ struct QueryEndpoint::Impl {
   }
 
   http::Response handle(const http::Request& request) {
-    std::string request_id = make_request_id(random);
+    std::string request_id = core::make_uuid(random);
     core::TimePoint now = clock.now();
     const api::ServiceInfo* service = &default_service();
     if (const std::string* x_amz_target = header_of(request, "x-amz-target")) {

@@ -126,30 +126,43 @@ Status FileSink::write(std::span<const Record> batch) {
     };
     std::vector<Group> groups;
     std::map<Key, std::size_t> group_of;
+    const bool retrying = !written_of_failed_batch_.empty();
+    // A batch is mostly one account's one hour: the previous record's group is tried first.
+    std::size_t last_group = SIZE_MAX;
     for (const Record& record : batch) {
-      if (!record.event_id.empty() && written_of_failed_batch_.count(record.event_id) != 0) {
+      if (retrying && !record.event_id.empty() &&
+          written_of_failed_batch_.count(record.event_id) != 0) {
         continue;  // written before this batch failed; the broker is retrying it
       }
-      std::string account = valid_account(record.account) ? record.account
-                                                          : std::string(kUnknownAccount);
-      Key key{std::move(account), hour_of(record.time)};
-      auto [it, inserted] = group_of.try_emplace(key, groups.size());
-      if (inserted) groups.push_back(Group{key, {}, {}});
-      Group& group = groups[it->second];
+      const core::TimePoint hour = hour_of(record.time);
+      if (last_group == SIZE_MAX || groups[last_group].key.second != hour ||
+          groups[last_group].key.first != record.account) {
+        std::string account = valid_account(record.account) ? record.account
+                                                            : std::string(kUnknownAccount);
+        Key key{std::move(account), hour};
+        auto [it, inserted] = group_of.try_emplace(key, groups.size());
+        if (inserted) groups.push_back(Group{key, {}, {}});
+        last_group = it->second;
+      }
+      Group& group = groups[last_group];
       append_line(group.lines, record.json);
       group.event_ids.push_back(&record.event_id);
     }
-    for (Group& group : groups) {
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      Group& group = groups[g];
       Status st = [&]() -> Status {
         auto file = open_for(group.key.first, group.key.second);
         if (!file) return file.error();
         return append(group.key, **file, group.lines);
       }();
       if (!st) {
-        return st;  // the groups before this one are in written_of_failed_batch_
-      }
-      for (const std::string* id : group.event_ids) {
-        if (!id->empty()) written_of_failed_batch_.insert(*id);
+        // Remember what is on disk already, so that the broker's retry does not write it twice.
+        for (std::size_t done = 0; done < g; ++done) {
+          for (const std::string* id : groups[done].event_ids) {
+            if (!id->empty()) written_of_failed_batch_.insert(*id);
+          }
+        }
+        return st;
       }
     }
     if (options_.sync) {

@@ -1,6 +1,7 @@
 #include "core/ids.h"
 
 #include <array>
+#include <cstring>
 #include <cstdio>
 #include <vector>
 
@@ -45,16 +46,35 @@ std::string make_account_id(Random& random) {
 }
 
 std::string make_uuid(Random& random) {
-  std::array<std::uint8_t, 16> b{};
-  random.fill(b);
-  b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
+  // Each draw of a CSPRNG costs about as much as formatting many ids: draw for 64 ids at once.
+  // The pool is per thread and per source, so no lock is taken and a test's deterministic source
+  // is never mixed with another's bytes while it lives.
+  struct Pool {
+    const Random* source = nullptr;
+    std::array<std::uint8_t, 16 * 64> bytes{};
+    std::size_t used = 16 * 64;
+  };
+  thread_local Pool pool;
+  if (pool.source != &random || pool.used == pool.bytes.size()) {
+    random.fill(pool.bytes);
+    pool.source = &random;
+    pool.used = 0;
+  }
+  std::uint8_t b[16];
+  std::memcpy(b, pool.bytes.data() + pool.used, sizeof b);
+  std::memset(pool.bytes.data() + pool.used, 0, sizeof b);
+  pool.used += sizeof b;
+  b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // variant 10xx
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(36, '-');
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < sizeof b; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // the dashes
+    id[at++] = kHex[b[i] >> 4];
+    id[at++] = kHex[b[i] & 15];
+  }
+  return id;
 }
 
 }  // namespace iamd::core
