@@ -6,28 +6,26 @@
 #include <boost/json.hpp>
 
 #include <chrono>
-#include <random>
-#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "api/operation.h"
+#include "api/test_support.h"
 #include "audit/memory_index.h"
+#include "authz/test_support.h"
 #include "authz/view.h"
 #include "cloudtrail/service.h"
-#include "core/arn.h"
-#include "core/ids.h"
 #include "http/json/response.h"
 #include "store/entities.h"
 #include "store/memory/memory_store.h"
-#include "store/policies.h"
 
 namespace iamd::cloudtrail {
 namespace {
 
+using namespace api::testing;    // NOLINT(google-build-using-namespace): params, child, text
+using namespace authz::testing;  // NOLINT(google-build-using-namespace): callers, SeededRandom
 using core::ErrorCode;
-using Fields = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::string_view kAccount = "111111111111";
 constexpr std::string_view kOther = "222222222222";
@@ -36,55 +34,6 @@ constexpr std::int64_t kNow = 1767225600;
 
 core::TimePoint at(std::int64_t second, std::int64_t millis = 0) {
   return core::TimePoint(std::chrono::seconds(second) + std::chrono::milliseconds(millis));
-}
-
-class SeededRandom final : public core::Random {
- public:
-  void fill(std::span<std::uint8_t> out) override {
-    for (auto& b : out) b = static_cast<std::uint8_t>(engine_());
-  }
-
- private:
-  std::mt19937_64 engine_{11};
-};
-
-class NullSealer final : public core::Sealer {
- public:
-  std::string seal(std::string_view plaintext, std::string_view) override {
-    return std::string(plaintext);
-  }
-  core::Result<core::Secret> open(std::string_view sealed, std::string_view) const override {
-    return core::Secret(std::string(sealed));
-  }
-};
-
-/// "A.member.1.B"-style names -> the tree the JSON decoder builds for {"A":[{"B":..}]}.
-api::ParamNode params(const Fields& fields) {
-  api::ParamNode root;
-  for (const auto& [key, value] : fields) {
-    api::ParamNode* n = &root;
-    std::size_t start = 0;
-    while (true) {
-      std::size_t dot = key.find('.', start);
-      n = &n->children[key.substr(start, dot - start)];
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    n->value = value;
-  }
-  return root;
-}
-
-const api::OutNode* child(const api::OutNode& n, std::string_view name) {
-  for (const auto& c : n.children) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
-std::string text(const api::OutNode& n, std::string_view name) {
-  const api::OutNode* c = child(n, name);
-  return c == nullptr ? "<absent>" : c->text;
 }
 
 std::vector<std::string> event_ids(const api::Output& out) {
@@ -118,43 +67,10 @@ class CloudTrailTest : public ::testing::Test {
     }
   }
 
-  static api::Caller root_of(std::string_view account) {
-    api::Caller c;
-    c.type = api::PrincipalType::Root;
-    c.account = std::string(account);
-    c.arn = core::root_arn(account);
-    c.user_id = c.account;
-    return c;
-  }
-
   /// An IAM user of `account` with `policy` inline (empty: none), written to the store.
   api::Caller user_of(std::string_view account, const std::string& name,
                       const std::string& policy) {
-    store::User u;
-    u.account = std::string(account);
-    u.name = name;
-    u.id = core::make_entity_id(random_, core::id_prefix::kUser);
-    EXPECT_TRUE(store_.write([&](store::Transaction& tx) -> core::Status {
-      store::Entities e(tx);
-      IAMD_TRY(e.put_user(u));
-      store::AccessKey key;
-      key.id = core::make_access_key_id(random_, core::id_prefix::kAccessKey);
-      key.account = u.account;
-      key.owner_id = u.id;
-      key.sealed_secret = "secret";
-      IAMD_TRY(e.put_access_key(key));
-      if (policy.empty()) return {};
-      return store::PolicyEntities(tx).put_inline(u.account, store::EntityKind::User, u.id,
-                                                  store::InlinePolicy{"p", policy});
-    }));
-    api::Caller c;
-    c.type = api::PrincipalType::User;
-    c.account = u.account;
-    c.arn = core::iam_arn(u.account, "user", "/", name);
-    c.user_id = u.id;
-    c.name = name;
-    c.path = "/";
-    return c;
+    return authz::testing::user_with_key(store_, random_, account, name, policy);
   }
 
   /// Writes a record of kAccount (or `account`) at `time`.
@@ -188,7 +104,7 @@ class CloudTrailTest : public ::testing::Test {
     if (op == nullptr) return core::Error{ErrorCode::UnknownOperationException, ""};
     return op->handler(ctx, in);
   }
-  api::Output ok(const Fields& p = {}) { return ok_as(root_of(kAccount), p); }
+  api::Output ok(const Fields& p = {}) { return ok_as(root_caller(kAccount), p); }
   api::Output ok_as(const api::Caller& caller, const Fields& p = {}) {
     auto out = call_as(caller, p);
     EXPECT_TRUE(out) << (out ? "" : std::string(core::wire_code(out.error().code)) + " " +
@@ -197,7 +113,7 @@ class CloudTrailTest : public ::testing::Test {
   }
   /// The error of a call that must fail with `code` (and `message` when given).
   core::Error fails(const Fields& p, ErrorCode code, std::string_view message = {}) {
-    auto out = call_as(root_of(kAccount), p);
+    auto out = call_as(root_caller(kAccount), p);
     EXPECT_FALSE(out) << "succeeded";
     if (out) return core::Error{ErrorCode::InternalFailure, ""};
     EXPECT_EQ(core::wire_code(out.error().code), core::wire_code(code)) << out.error().message;
@@ -209,7 +125,7 @@ class CloudTrailTest : public ::testing::Test {
 
   store::MemoryStore store_;
   NullSealer sealer_;
-  SeededRandom random_;
+  SeededRandom random_{11};
   authz::View view_;
   audit::MemoryIndex index_;
   int waits_ = 0;
@@ -379,7 +295,7 @@ TEST_F(CloudTrailTest, NextTokenOnlyForTheParametersItWasIssuedFor) {
                   {{"NextToken", token}, {"EventCategory", "insight"}}),
         ErrorCode::InvalidNextTokenException, msg);
   // Another account cannot use it either.
-  auto out = call_as(root_of(kOther), attribute("EventName", "GetCallerIdentity",
+  auto out = call_as(root_caller(kOther), attribute("EventName", "GetCallerIdentity",
                                                 {{"NextToken", token}}));
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().code, ErrorCode::InvalidNextTokenException);
@@ -483,7 +399,7 @@ TEST_F(CloudTrailTest, WrongJsonTypesAreSerializationErrors) {
            {{"NextToken.x", "t"}},
            {{"EventCategory.member.1", "insight"}},
        }) {
-    auto out = call_as(root_of(kAccount), p);
+    auto out = call_as(root_caller(kAccount), p);
     ASSERT_FALSE(out) << p.front().first;
     EXPECT_EQ(out.error().code, ErrorCode::SerializationException) << p.front().first;
   }
@@ -495,7 +411,7 @@ TEST_F(CloudTrailTest, OnlyTheCallersAccount) {
   flush();
   EXPECT_EQ(event_ids(ok()), std::vector<std::string>{"mine"});
   EXPECT_EQ(event_ids(ok(attribute("EventId", "theirs"))), std::vector<std::string>{});
-  EXPECT_EQ(event_ids(ok_as(root_of(kOther))), std::vector<std::string>{"theirs"});
+  EXPECT_EQ(event_ids(ok_as(root_caller(kOther))), std::vector<std::string>{"theirs"});
 }
 
 TEST_F(CloudTrailTest, NeedsCloudTrailLookupEvents) {

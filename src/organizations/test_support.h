@@ -5,73 +5,23 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
-#include <span>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "api/test_support.h"
+#include "authz/test_support.h"
 #include "authz/view.h"
-#include "core/arn.h"
-#include "core/ids.h"
 #include "organizations/errors.h"
 #include "organizations/service.h"
 #include "store/entities.h"
 #include "store/memory/memory_store.h"
-#include "store/policies.h"
 
 namespace iamd::organizations::testing {
 
-class SeededRandom final : public core::Random {
- public:
-  void fill(std::span<std::uint8_t> out) override {
-    for (auto& b : out) b = static_cast<std::uint8_t>(engine_());
-  }
-
- private:
-  std::mt19937_64 engine_{7};
-};
-
-class NullSealer final : public core::Sealer {
- public:
-  std::string seal(std::string_view plaintext, std::string_view) override {
-    return std::string(plaintext);
-  }
-  core::Result<core::Secret> open(std::string_view sealed, std::string_view) const override {
-    return core::Secret(std::string(sealed));
-  }
-};
-
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
-/// "A.member.1.B"-style names -> the tree (what the JSON decoder builds for {"A":[{"B":..}]}).
-inline api::ParamNode params(const Fields& fields) {
-  api::ParamNode root;
-  for (const auto& [key, value] : fields) {
-    api::ParamNode* n = &root;
-    size_t start = 0;
-    while (true) {
-      size_t dot = key.find('.', start);
-      n = &n->children[key.substr(start, dot - start)];
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    n->value = value;
-  }
-  return root;
-}
-
-inline const api::OutNode* child(const api::OutNode& n, std::string_view name) {
-  for (const auto& c : n.children) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
-inline std::string text(const api::OutNode& n, std::string_view name) {
-  const api::OutNode* c = child(n, name);
-  return c == nullptr ? "<absent>" : c->text;
-}
+// params(), child(), text() and Fields, as the Organizations tests name them.
+using namespace api::testing;  // NOLINT(google-build-using-namespace)
+using authz::testing::NullSealer;
+using authz::testing::SeededRandom;
 
 /// The `field` of every item of list `list` in `out`.
 inline std::vector<std::string> list_texts(const api::OutNode& out, std::string_view list,
@@ -103,42 +53,13 @@ class OrgTest : public ::testing::Test {
   }
 
   static api::Caller root_of(std::string_view account) {
-    api::Caller c;
-    c.type = api::PrincipalType::Root;
-    c.account = std::string(account);
-    c.arn = core::root_arn(account);
-    c.user_id = c.account;
-    return c;
+    return authz::testing::root_caller(account);
   }
 
   /// An IAM user of `account` with `policy` inline (empty: none), written to the store.
   api::Caller user_of(std::string_view account, const std::string& name,
                       const std::string& policy) {
-    store::User u;
-    u.account = std::string(account);
-    u.name = name;
-    u.id = core::make_entity_id(random_, core::id_prefix::kUser);
-    EXPECT_TRUE(store_.write([&](store::Transaction& tx) -> core::Status {
-      store::Entities e(tx);
-      IAMD_TRY(e.put_user(u));
-      store::AccessKey key;
-      key.id = core::make_access_key_id(random_, core::id_prefix::kAccessKey);
-      key.account = u.account;
-      key.owner_id = u.id;
-      key.sealed_secret = "secret";
-      IAMD_TRY(e.put_access_key(key));
-      if (policy.empty()) return {};
-      return store::PolicyEntities(tx).put_inline(u.account, store::EntityKind::User, u.id,
-                                                  store::InlinePolicy{"p", policy});
-    }));
-    api::Caller c;
-    c.type = api::PrincipalType::User;
-    c.account = u.account;
-    c.arn = core::iam_arn(u.account, "user", "/", name);
-    c.user_id = u.id;
-    c.name = name;
-    c.path = "/";
-    return c;
+    return authz::testing::user_with_key(store_, random_, account, name, policy);
   }
 
   core::Result<api::Output> call(const api::Caller& caller, std::string_view action,
@@ -239,7 +160,7 @@ class OrgTest : public ::testing::Test {
 
   store::MemoryStore store_;
   NullSealer sealer_;
-  SeededRandom random_;
+  SeededRandom random_{7};
   authz::View view_;
   Service service_;
   api::Registry registry_;

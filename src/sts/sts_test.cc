@@ -6,9 +6,9 @@
 // DecodeAuthorizationMessage.
 #include <gtest/gtest.h>
 
-#include <random>
-
+#include "api/test_support.h"
 #include "auth/totp.h"
+#include "authz/test_support.h"
 #include "authz/view.h"
 #include "core/arn.h"
 #include "core/time_format.h"
@@ -26,25 +26,19 @@
 namespace iamd::sts {
 namespace {
 
+using api::testing::child;
+using api::testing::params;
+using api::testing::text;
+using authz::testing::root_caller;
+using authz::testing::SeededRandom;
 using core::ErrorCode;
-using Params = std::vector<std::pair<std::string, std::string>>;
+using Params = api::testing::Fields;
 
 constexpr std::int64_t kNow = 1700000000;  // 1700000000 % 30 == 20
 constexpr char kAccount[] = "123456789012";
 constexpr char kOther[] = "210987654321";
 
 core::TimePoint at(std::int64_t seconds) { return core::TimePoint(std::chrono::seconds(seconds)); }
-
-class SeededRandom final : public core::Random {
- public:
-  explicit SeededRandom(std::uint64_t seed = 11) : engine_(seed) {}
-  void fill(std::span<std::uint8_t> out) override {
-    for (auto& b : out) b = static_cast<std::uint8_t>(engine_());
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
 
 // Seals by tagging with the context, so a value moved to another record does not open.
 class TagSealer final : public core::Sealer {
@@ -60,41 +54,6 @@ class TagSealer final : public core::Sealer {
     return core::Secret(std::string(sealed.substr(prefix.size())));
   }
 };
-
-api::ParamNode params(const Params& fields) {
-  api::ParamNode root;
-  for (const auto& [key, value] : fields) {
-    api::ParamNode* n = &root;
-    size_t start = 0;
-    while (true) {
-      size_t dot = key.find('.', start);
-      n = &n->children[key.substr(start, dot - start)];
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    n->value = value;
-  }
-  return root;
-}
-
-const api::OutNode* child(const api::OutNode& n, std::string_view name) {
-  for (const auto& c : n.children) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
-std::string text(const api::OutNode& n, std::string_view path) {
-  const api::OutNode* c = &n;
-  size_t start = 0;
-  while (c != nullptr) {
-    size_t slash = path.find('/', start);
-    c = child(*c, path.substr(start, slash - start));
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  return c == nullptr ? "<absent>" : c->text;
-}
 
 std::string trust(const std::string& principal_json, const std::string& extra = "",
                   const std::string& actions = R"("sts:AssumeRole")") {
@@ -134,22 +93,13 @@ class StsTest : public ::testing::Test {
         sts_(Deps{store_, view_, random_, sealer_}) {
     iam_.register_operations(registry_);
     sts_.register_operations(registry_);
-    root_ = root_of(kAccount);
+    root_ = root_caller(kAccount);
     EXPECT_TRUE(store_.write([&](store::Transaction& tx) -> core::Status {
       IAMD_TRY(store::Entities(tx).put_account(store::Account{kAccount, {}, ""}));
       return store::Entities(tx).put_account(store::Account{kOther, {}, ""});
     }));
     auto kr = store::maintain_keyring(store_, sealer_, random_, at(kNow));
     EXPECT_TRUE(kr && *kr);
-  }
-
-  static api::Caller root_of(const std::string& account) {
-    api::Caller c;
-    c.type = api::PrincipalType::Root;
-    c.account = account;
-    c.arn = core::root_arn(account);
-    c.user_id = account;
-    return c;
   }
 
   core::Result<api::Output> call(const api::Caller& caller, std::string_view service,
@@ -176,7 +126,7 @@ class StsTest : public ::testing::Test {
   // an inline policy.
   api::Caller user(const std::string& name, const std::string& policy = "",
                    const std::string& account = kAccount) {
-    api::Caller root = root_of(account);
+    api::Caller root = root_caller(account);
     root_iam("CreateUser", {{"UserName", name}}, &root);
     root_iam("CreateAccessKey", {{"UserName", name}}, &root);
     if (!policy.empty()) {
@@ -198,7 +148,7 @@ class StsTest : public ::testing::Test {
   std::string role(const std::string& name, const std::string& trust_policy,
                    const std::string& policy = "", const Params& extra = {},
                    const std::string& account = kAccount) {
-    api::Caller root = root_of(account);
+    api::Caller root = root_caller(account);
     Params p{{"RoleName", name}, {"AssumeRolePolicyDocument", trust_policy}};
     p.insert(p.end(), extra.begin(), extra.end());
     root_iam("CreateRole", p, &root);
@@ -286,7 +236,7 @@ class StsTest : public ::testing::Test {
   }
 
   store::MemoryStore store_;
-  SeededRandom random_;
+  SeededRandom random_{11};
   TagSealer sealer_;
   authz::View view_;
   iam::Service iam_;
