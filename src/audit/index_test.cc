@@ -348,7 +348,7 @@ TEST_P(IndexConformance, AttributeLookupsSpanDaysAndSurviveMaintain) {
   check("before maintain");
   index_->maintain(at(5 * 86400));
   check("after maintain");
-  // New records after the bulk indexing are found alongside the indexed ones.
+  // New records after maintain() are found alongside the earlier ones.
   Record late = record("late", at(4 * 86400 + 7201));
   late.event_name = "Even";
   write({late});
@@ -363,22 +363,22 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(Backend{"memory", [](const fs::path&) -> std::unique_ptr<Index> {
                               return std::make_unique<MemoryIndex>();
                             }},
-                    // Every record still waiting for bulk indexing (the default chunk)...
+                    // The default fanout: few merges in these small tests...
                     Backend{"sqlite",
                             [](const fs::path& dir) -> std::unique_ptr<Index> {
                               return std::make_unique<SqliteIndex>((dir / "index.db").string());
                             }},
-                    // ...each batch indexed as it is written...
-                    Backend{"sqlite_chunk1",
+                    // ...every second batch merged, up several levels...
+                    Backend{"sqlite_fanout2",
                             [](const fs::path& dir) -> std::unique_ptr<Index> {
                               return std::make_unique<SqliteIndex>((dir / "index.db").string(),
-                                                                   SqliteIndex::Options{1});
+                                                                   SqliteIndex::Options{2});
                             }},
-                    // ...and indexed and waiting records mixed.
-                    Backend{"sqlite_chunk5",
+                    // ...and merged and unmerged runs mixed.
+                    Backend{"sqlite_fanout3",
                             [](const fs::path& dir) -> std::unique_ptr<Index> {
                               return std::make_unique<SqliteIndex>((dir / "index.db").string(),
-                                                                   SqliteIndex::Options{5});
+                                                                   SqliteIndex::Options{3});
                             }}),
     backend_name);
 
@@ -437,28 +437,75 @@ TEST_F(SqliteIndexFile, ReopenKeepsRecordsAndContinuesTheSequence) {
   EXPECT_EQ(page->records[1].resources[0].name, "role");
 }
 
-TEST_F(SqliteIndexFile, ReopenKeepsWhatWasIndexedAndWhatWasWaiting) {
+TEST_F(SqliteIndexFile, ReopenKeepsMergedAndUnmergedRuns) {
   auto named = [](std::string id, std::int64_t second) {
     Record r = record(std::move(id), at(second));
     r.event_name = "Wanted";
     return r;
   };
-  const SqliteIndex::Options chunk2{2};
+  const SqliteIndex::Options fanout2{2};
   {
-    SqliteIndex index(path(), chunk2);
-    ASSERT_TRUE(index.write(std::vector<Record>{named("a", 1), named("b", 2)}));  // indexed
-    ASSERT_TRUE(index.write(std::vector<Record>{named("c", 3)}));                 // waiting
+    SqliteIndex index(path(), fanout2);
+    ASSERT_TRUE(index.write(std::vector<Record>{named("a", 1)}));
+    ASSERT_TRUE(index.write(std::vector<Record>{named("b", 2)}));  // merged with a's run
+    ASSERT_TRUE(index.write(std::vector<Record>{named("c", 3)}));  // a run of its own
   }
-  SqliteIndex index(path(), chunk2);
+  SqliteIndex index(path(), fanout2);
   Query q = everything();
   q.attribute = std::make_pair(Attribute::EventName, std::string("Wanted"));
   auto page = index.lookup(q);
   ASSERT_TRUE(page);
   EXPECT_EQ(ids(*page), (std::vector<std::string>{"c", "b", "a"}));
-  ASSERT_TRUE(index.write(std::vector<Record>{named("d", 4)}));  // indexes c and d
+  ASSERT_TRUE(index.write(std::vector<Record>{named("d", 4)}));  // merges up two levels
   page = index.lookup(q);
   ASSERT_TRUE(page);
   EXPECT_EQ(ids(*page), (std::vector<std::string>{"d", "c", "b", "a"}));
+}
+
+TEST_F(SqliteIndexFile, ReopenCutsOffBytesNoCommitReferences) {
+  const std::string segment = path() + "-records-000001";
+  {
+    SqliteIndex index(path());
+    ASSERT_TRUE(index.write(std::vector<Record>{record("a", at(1))}));
+  }
+  // A batch whose transaction never committed (the process died between the two writes).
+  std::ofstream(segment, std::ios::binary | std::ios::app) << std::string(100, '\x7f');
+  SqliteIndex index(path());
+  ASSERT_TRUE(index.write(std::vector<Record>{record("b", at(2))}));
+  auto page = index.lookup(everything());
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(ids(*page), (std::vector<std::string>{"b", "a"}));
+}
+
+TEST_F(SqliteIndexFile, RecordsLostToPowerFailureAreSkipped) {
+  const std::string segment = path() + "-records-000001";
+  SqliteIndex index(path());
+  ASSERT_TRUE(index.write(std::vector<Record>{record("a", at(1))}));
+  ASSERT_TRUE(index.write(std::vector<Record>{record("b", at(2))}));
+  // The second batch's bytes never reached the disk: they read back as zeros.
+  const auto size = fs::file_size(segment);
+  {
+    std::fstream f(segment, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    f << std::string(size - size / 2, '\0');
+  }
+  auto page = index.lookup(everything());
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(ids(*page), (std::vector<std::string>{"a"}));
+  fs::resize_file(segment, size / 2);  // or not at all
+  page = index.lookup(everything());
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(ids(*page), (std::vector<std::string>{"a"}));
+}
+
+TEST_F(SqliteIndexFile, WritingGoesOnAfterEverythingIsPruned) {
+  SqliteIndex index(path());
+  ASSERT_TRUE(index.write(std::vector<Record>{record("a", at(1))}));
+  ASSERT_TRUE(fs::exists(path() + "-records-000001"));
+  ASSERT_TRUE(index.prune(at(5)));
+  EXPECT_TRUE(index.lookup(everything())->records.empty());
+  ASSERT_TRUE(index.write(std::vector<Record>{record("b", at(6))}));
+  EXPECT_EQ(ids(*index.lookup(everything())), std::vector<std::string>{"b"});
 }
 
 TEST_F(SqliteIndexFile, RefusesAFileThatIsNotADatabase) {
@@ -479,10 +526,17 @@ TEST_F(SqliteIndexFile, RefusesAnotherKindOfDatabaseAndLeavesItAlone) {
 
 TEST_F(SqliteIndexFile, RefusesANewerSchema) {
   { SqliteIndex index(path()); }
-  raw_exec("UPDATE audit_schema SET version = 2");
+  raw_exec("UPDATE audit_schema SET version = 3");
   std::string error = open_error();
-  EXPECT_NE(error.find("schema version 2 is newer than this iamd supports (1)"), std::string::npos)
+  EXPECT_NE(error.find("schema version 3 is newer than this iamd supports (2)"), std::string::npos)
       << error;
+}
+
+TEST_F(SqliteIndexFile, RefusesTheUnreleasedVersion1Layout) {
+  { SqliteIndex index(path()); }
+  raw_exec("UPDATE audit_schema SET version = 1");
+  std::string error = open_error();
+  EXPECT_NE(error.find("schema version 1 is no longer supported"), std::string::npos) << error;
 }
 
 TEST_F(SqliteIndexFile, NamesAMissingDirectory) {

@@ -1,172 +1,713 @@
 #include "audit/sqlite_index.h"
 
+#include <fcntl.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "audit/index_util.h"
-#include "store/sqlite/connection.h"
 
 namespace iamd::audit {
+namespace sqlite_detail {
+namespace {
 
-using store::sqlite::Connection;
-using store::sqlite::RollbackGuard;
-using store::sqlite::Statement;
+core::Error service_failure(std::string message) {
+  return core::Error{core::ErrorCode::ServiceFailure, std::move(message)};
+}
+
+}  // namespace
+
+/// The file holding batch bodies of segment `n`: beside the database, like its -wal file.
+std::string segment_path(const std::string& db_path, std::int64_t n) {
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, "-records-%06lld", static_cast<long long>(n));
+  return db_path + suffix;
+}
+
+// Schema version 2. An on-disk format: never change it in place.
+//
+//   audit_state  last_sequence: the highest sequence written. A prune hides the records up to
+//                pruned_upto (the last sequence then) older than pruned_before (time_us).
+//   batches      one row per write(): records first_sequence .. first_sequence + records - 1,
+//                serialized (the batch body, see encode_record) at [offset, offset + length) of
+//                the segment file `segment` (segment_path). max_time_us lets prune drop whole
+//                batches.
+//   runs         a sorted run of entries at `level`: blocks first_block..last_block (consecutive
+//                ids), entries with times in min_time_us..max_time_us.
+//   blocks       up to kBlockEntries entries of one run, in entry order (Entry, entry_less), as a
+//                blob of little-endian (key, time_us, sequence) int64 triples. blocks_by_last
+//                finds the block holding the first entry at or after a position: its columns
+//                are the block's last entry with time and sequence negated, so that SQLite's
+//                ascending order is entry order.
+constexpr const char* kSchemaSql = R"sql(
+CREATE TABLE audit_schema (version INTEGER NOT NULL);
+CREATE TABLE audit_state (
+  last_sequence INTEGER NOT NULL,
+  pruned_before INTEGER NOT NULL,
+  pruned_upto   INTEGER NOT NULL
+);
+CREATE TABLE batches (
+  first_sequence INTEGER PRIMARY KEY,
+  records        INTEGER NOT NULL,
+  max_time_us    INTEGER NOT NULL,
+  segment        INTEGER NOT NULL,
+  offset         INTEGER NOT NULL,
+  length         INTEGER NOT NULL
+);
+CREATE TABLE runs (
+  id          INTEGER PRIMARY KEY,
+  level       INTEGER NOT NULL,
+  first_block INTEGER NOT NULL,
+  last_block  INTEGER NOT NULL,
+  min_time_us INTEGER NOT NULL,
+  max_time_us INTEGER NOT NULL
+);
+CREATE TABLE blocks (
+  id                INTEGER PRIMARY KEY,
+  run               INTEGER NOT NULL,
+  last_key          INTEGER NOT NULL,
+  last_neg_time     INTEGER NOT NULL,
+  last_neg_sequence INTEGER NOT NULL,
+  entries           BLOB NOT NULL
+);
+CREATE INDEX blocks_by_last ON blocks(run, last_key, last_neg_time, last_neg_sequence);
+INSERT INTO audit_state(last_sequence, pruned_before, pruned_upto) VALUES (0, 0, 0);
+INSERT INTO audit_schema(version) VALUES (2);
+)sql";
+
+// Set on a new file before anything is written (it cannot change once the file is in WAL mode).
+// Nearly everything written is appended ~12 KB blocks: big pages hold several and keep the trees
+// shallow (bench/audit_bench.cc, measured while batch bodies were still blobs in the database:
+// 4 KB pages cost ~1.2x per record, 16 KB ~1.05x).
+constexpr const char* kPageSizePragma = "PRAGMA page_size = 65536";
+
+// Every statement the index runs more than once, prepared once per connection.
+enum class Sql : int {
+  Begin, BeginImmediate, Commit, Rollback,
+  InsertBatch, InsertBlock, InsertRun, SetLastSequence, SetPruned,
+  RunsAtLevel, DeleteRun, DeleteBlocks, BlockById, BlockAtOrAfter,
+  ReadState, RunsOverlapping, BatchOf, PruneBatches, RunsBefore,
+  kCount
+};
+constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
+    "BEGIN",
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    "INSERT INTO batches(first_sequence, records, max_time_us, segment, offset, length) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO blocks(id, run, last_key, last_neg_time, last_neg_sequence, entries) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO runs(id, level, first_block, last_block, min_time_us, max_time_us) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "UPDATE audit_state SET last_sequence = ?1",
+    "UPDATE audit_state SET pruned_before = ?1, pruned_upto = ?2",
+    "SELECT id, first_block, last_block FROM runs WHERE level = ?1 ORDER BY id",
+    "DELETE FROM runs WHERE id = ?1",
+    "DELETE FROM blocks WHERE id BETWEEN ?1 AND ?2",
+    "SELECT entries FROM blocks WHERE id = ?1",
+    "SELECT id, entries FROM blocks INDEXED BY blocks_by_last WHERE run = ?1 AND "
+    "(last_key, last_neg_time, last_neg_sequence) >= (?2, ?3, ?4) "
+    "ORDER BY last_key, last_neg_time, last_neg_sequence LIMIT 1",
+    "SELECT last_sequence, pruned_before, pruned_upto FROM audit_state",
+    "SELECT id, first_block, last_block FROM runs WHERE max_time_us >= ?1 AND min_time_us <= ?2",
+    "SELECT first_sequence, records, segment, offset, length FROM batches "
+    "WHERE first_sequence <= ?1 ORDER BY first_sequence DESC LIMIT 1",
+    "DELETE FROM batches WHERE max_time_us < ?1",
+    "SELECT id, first_block, last_block FROM runs WHERE max_time_us < ?1",
+};
+
+/// One connection (used by one thread at a time) and its prepared statements.
+class Db {
+ public:
+  static core::Result<std::unique_ptr<Db>> open(const std::string& path) {
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                      SQLITE_OPEN_EXRESCODE;
+    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string message =
+          std::string("sqlite: open failed: ") + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+      sqlite3_close_v2(db);
+      return service_failure(std::move(message));
+    }
+    return std::unique_ptr<Db>(new Db(db, path));
+  }
+
+  ~Db() {
+    for (sqlite3_stmt* s : statements_) sqlite3_finalize(s);
+    sqlite3_close_v2(db_);
+    for (auto& [n, fd] : segments_) ::close(fd);
+  }
+
+  /// A read-only descriptor of segment `n`, kept open for later reads; -1 when it cannot be
+  /// opened (a prune removed it since this connection's snapshot began).
+  int segment(std::int64_t n) {
+    if (auto it = segments_.find(n); it != segments_.end()) return it->second;
+    const int fd = ::open(segment_path(path_, n).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (segments_.size() >= kMaxOpenSegments) {
+      for (auto& [m, other] : segments_) ::close(other);
+      segments_.clear();
+    }
+    segments_.emplace(n, fd);
+    return fd;
+  }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  sqlite3* handle() { return db_; }
+
+  core::Error error(std::string_view what) const {
+    return service_failure("sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db_));
+  }
+
+  /// Runs statements returning no rows (DDL, PRAGMAs), uncached.
+  core::Status exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) == SQLITE_OK) return {};
+    std::string detail = message ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    return service_failure("sqlite: '" + std::string(sql).substr(0, 60) + "' failed: " + detail);
+  }
+
+  /// The first column of the one-row result of `sql` (uncached); nullopt for no row or NULL.
+  core::Result<std::optional<std::string>> query_text(const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) return error("prepare");
+    std::optional<std::string> out;
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return error("step");
+    return out;
+  }
+
+  core::Result<sqlite3_stmt*> statement(Sql which) {
+    sqlite3_stmt*& s = statements_[static_cast<int>(which)];
+    if (s == nullptr && sqlite3_prepare_v3(db_, kSql[static_cast<int>(which)], -1,
+                                           SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+      return error("prepare");
+    }
+    return s;
+  }
+
+ private:
+  static constexpr std::size_t kMaxOpenSegments = 16;
+  Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) { statements_.fill(nullptr); }
+  sqlite3* db_;
+  std::string path_;
+  std::unordered_map<std::int64_t, int> segments_;
+  std::array<sqlite3_stmt*, static_cast<int>(Sql::kCount)> statements_;
+};
 
 namespace {
 
-// Schema version 1. An on-disk format: never change it in place. A change is version 2, with an
-// upgrade step in ensure_schema() (version 1 files exist on operators' disks).
-//
-//   events       one row per record; events_by_time serves lookups without an attribute, and
-//                the EventSource / ReadOnly / ResourceType ones as filtered scans (few distinct
-//                values: an index would cost every write and narrow little).
-//   resources    a record's resources in order.
-//   attributes   (day, account, attribute, value, time_us, sequence): the entries that make
-//                EventId, EventName, Username, AccessKeyId and ResourceName lookups range scans
-//                within (account, attribute, value, time), one range per day. Added in bulk,
-//                sorted (index_tail), so that a commit dirties few pages; leading with the day
-//                keeps the bulk inserts within today's part of the tree and makes prune a range
-//                delete. `attribute` codes are on-disk values (kAttributeCode).
-//   audit_state  indexed_upto: every event up to this sequence has its attributes rows; the
-//                later ones (the tail) are found by a scan of events_by_time from
-//                tail_min_time_us, the earliest time among them (NULL when there is no tail).
-//
-// Rowid-table indexes end in the rowid (sequence) and WITHOUT ROWID keys end in sequence, so
-// (time_us DESC, sequence DESC) is index order and no lookup sorts.
-constexpr const char* kSchemaSql = R"sql(
-CREATE TABLE audit_schema (version INTEGER NOT NULL);
-CREATE TABLE audit_state (indexed_upto INTEGER NOT NULL, tail_min_time_us INTEGER);
-CREATE TABLE events (
-  sequence      INTEGER PRIMARY KEY,
-  account       TEXT NOT NULL,
-  time_us       INTEGER NOT NULL,
-  event_id      TEXT NOT NULL,
-  event_name    TEXT NOT NULL,
-  event_source  TEXT NOT NULL,
-  username      TEXT NOT NULL,
-  access_key_id TEXT NOT NULL,
-  read_only     INTEGER NOT NULL,
-  record        TEXT NOT NULL
-);
-CREATE INDEX events_by_time ON events(account, time_us);
-CREATE TABLE resources (
-  sequence INTEGER NOT NULL,
-  position INTEGER NOT NULL,
-  account  TEXT NOT NULL,
-  time_us  INTEGER NOT NULL,
-  type     TEXT NOT NULL,
-  name     TEXT NOT NULL,
-  PRIMARY KEY (sequence, position)
-) WITHOUT ROWID;
-CREATE TABLE attributes (
-  day       INTEGER NOT NULL,
-  account   TEXT NOT NULL,
-  attribute INTEGER NOT NULL,
-  value     TEXT NOT NULL,
-  time_us   INTEGER NOT NULL,
-  sequence  INTEGER NOT NULL,
-  PRIMARY KEY (day, account, attribute, value, time_us, sequence)
-) WITHOUT ROWID;
-INSERT INTO audit_state(indexed_upto, tail_min_time_us) VALUES (0, NULL);
-INSERT INTO audit_schema(version) VALUES (1);
-)sql";
+/// A cached statement borrowed for one execution: reset, bindings cleared, when destroyed.
+class Stmt {
+ public:
+  static core::Result<Stmt> of(Db& db, Sql which) {
+    auto s = db.statement(which);
+    if (!s) return s.error();
+    return Stmt(db, *s);
+  }
+  Stmt(Stmt&& o) noexcept : db_(o.db_), s_(std::exchange(o.s_, nullptr)) {}
+  Stmt& operator=(Stmt&&) = delete;
+  ~Stmt() {
+    if (s_ == nullptr) return;
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
 
-constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
-// The day an attributes row is filed under. Truncating division, the same as SQLite's integer
-// '/' in kIndexTailSql: monotonic in t, which is all the day order needs.
-std::int64_t day_of(std::int64_t time_us) { return time_us / kMicrosPerDay; }
+  Stmt& bind(int i, std::int64_t v) {
+    if (ok_) ok_ = sqlite3_bind_int64(s_, i, v) == SQLITE_OK;
+    return *this;
+  }
+  /// The bytes must outlive the execution (SQLITE_STATIC: no copy).
+  Stmt& bind_blob(int i, std::string_view bytes) {
+    if (ok_) {
+      ok_ = sqlite3_bind_blob64(s_, i, bytes.data() ? bytes.data() : "", bytes.size(),
+                                SQLITE_STATIC) == SQLITE_OK;
+    }
+    return *this;
+  }
 
-// On-disk attribute codes; 0 for attributes looked up by scanning.
-int attribute_code(Attribute a) {
+  /// True when a row is available, false when done.
+  core::Result<bool> step() {
+    if (!ok_) return db_->error("bind");
+    switch (sqlite3_step(s_)) {
+      case SQLITE_ROW: return true;
+      case SQLITE_DONE: return false;
+      default: return db_->error("step");
+    }
+  }
+  core::Status run() {
+    auto r = step();
+    if (!r) return r.error();
+    return {};
+  }
+
+  std::int64_t int64(int i) { return sqlite3_column_int64(s_, i); }
+  bool is_null(int i) { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
+  std::string_view blob(int i) {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(s_, i));
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s_, i));
+    return data ? std::string_view(data, size) : std::string_view();
+  }
+
+ private:
+  Stmt(Db& db, sqlite3_stmt* s) : db_(&db), s_(s) {}
+  Db* db_;
+  sqlite3_stmt* s_;
+  bool ok_ = true;
+};
+
+core::Status run(Db& db, Sql which) {
+  auto s = Stmt::of(db, which);
+  if (!s) return s.error();
+  return s->run();
+}
+
+/// Rolls back the open transaction when destroyed, unless dismissed after a successful COMMIT.
+class Rollback {
+ public:
+  explicit Rollback(Db& db) : db_(&db) {}
+  Rollback(const Rollback&) = delete;
+  Rollback& operator=(const Rollback&) = delete;
+  ~Rollback() {
+    if (db_ && !sqlite3_get_autocommit(db_->handle())) (void)run(*db_, Sql::Rollback);
+  }
+  void dismiss() { db_ = nullptr; }
+
+ private:
+  Db* db_;
+};
+
+// --- Entries -----------------------------------------------------------------------------------
+
+static_assert(std::endian::native == std::endian::little, "blocks are stored as raw little-endian");
+
+/// One lookup entry. Entry order: key ascending, then newest first (time, then sequence,
+/// descending), which is what lookups walk.
+struct Entry {
+  std::int64_t key;
+  std::int64_t time;
+  std::int64_t sequence;
+};
+static_assert(sizeof(Entry) == 24);
+
+struct EntryLess {
+  bool operator()(const Entry& a, const Entry& b) const {
+    if (a.key != b.key) return a.key < b.key;
+    if (a.time != b.time) return a.time > b.time;
+    return a.sequence > b.sequence;
+  }
+};
+constexpr EntryLess entry_less;
+bool entry_equal(const Entry& a, const Entry& b) {
+  return a.key == b.key && a.time == b.time && a.sequence == b.sequence;
+}
+
+/// Stable sort by key (signed order), eight 8-bit LSD passes.
+void radix_sort_by_key(std::vector<Entry>& entries) {
+  std::vector<Entry> scratch(entries.size());
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  for (int shift = 0; shift < 64; shift += 8) {
+    std::array<std::size_t, 257> start{};
+    for (const Entry& e : entries) {
+      ++start[(((static_cast<std::uint64_t>(e.key) ^ kSign) >> shift) & 0xff) + 1];
+    }
+    for (int d = 0; d < 256; ++d) start[d + 1] += start[d];
+    for (const Entry& e : entries) {
+      scratch[start[((static_cast<std::uint64_t>(e.key) ^ kSign) >> shift) & 0xff]++] = e;
+    }
+    entries.swap(scratch);
+  }
+}
+
+// 12 KB blocks: a lookup reads one per run it probes; a 65536-byte page holds five.
+constexpr std::size_t kBlockEntries = 512;
+
+// On-disk key codes: part of the hashed key, so they must never change.
+constexpr std::uint8_t kEveryRecord = 0;  // lookups without an attribute
+std::uint8_t key_code(Attribute a) {
   switch (a) {
     case Attribute::EventId: return 1;
     case Attribute::EventName: return 2;
     case Attribute::Username: return 3;
     case Attribute::AccessKeyId: return 4;
     case Attribute::ResourceName: return 5;
-    case Attribute::ReadOnly:
-    case Attribute::ResourceType:
-    case Attribute::EventSource: return 0;
+    case Attribute::EventSource: return 6;
+    case Attribute::ReadOnly: return 7;
+    case Attribute::ResourceType: return 8;
   }
   return 0;
 }
 
-// ?1: indexed_upto. INSERT OR IGNORE: an event naming one resource twice has one entry.
-constexpr std::string_view kIndexTailSql =
-    "INSERT OR IGNORE INTO attributes(day, account, attribute, value, time_us, sequence) "
-    "SELECT time_us / 86400000000, account, a, v, time_us, sequence FROM ("
-    "SELECT account, 1 AS a, event_id AS v, time_us, sequence FROM events WHERE sequence > ?1 "
-    "UNION ALL SELECT account, 2, event_name, time_us, sequence FROM events WHERE sequence > ?1 "
-    "UNION ALL SELECT account, 3, username, time_us, sequence FROM events WHERE sequence > ?1 "
-    "UNION ALL SELECT account, 4, access_key_id, time_us, sequence FROM events "
-    "WHERE sequence > ?1 "
-    "UNION ALL SELECT account, 5, name, time_us, sequence FROM resources WHERE sequence > ?1"
-    ") ORDER BY 1, 2, 3, 4, 5, 6";
+// FNV-1a (64-bit) with a final mix: stable across builds and platforms, as an on-disk format must
+// be. Collisions are harmless (lookups check every record they read), merely a wasted read.
+constexpr std::uint64_t kFnvOffset = 14695981039346656037ull;
+std::uint64_t fnv(std::uint64_t h, std::string_view bytes) {
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+std::uint64_t fnv_byte(std::uint64_t h, std::uint8_t b) { return (h ^ b) * 1099511628211ull; }
 
-constexpr const char* kBusyTimeoutPragma = "PRAGMA busy_timeout = 5000";
-constexpr size_t kMaxIdleReaders = 4;
+/// The hash state after the account (its length too, so the parts cannot run into each other).
+std::uint64_t account_state(std::string_view account) {
+  return fnv_byte(fnv(kFnvOffset, account), static_cast<std::uint8_t>(account.size()));
+}
+std::int64_t entry_key(std::uint64_t account, std::uint8_t code, std::string_view value) {
+  std::uint64_t h = fnv(fnv_byte(account, code), value);
+  h ^= h >> 33;  // murmur3's finalizer: spreads FNV's weak high bits
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return static_cast<std::int64_t>(h);
+}
 
-constexpr std::string_view kInsertEvent =
-    "INSERT INTO events(sequence, account, time_us, event_id, event_name, event_source, username, "
-    "access_key_id, read_only, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-constexpr std::string_view kInsertResource =
-    "INSERT INTO resources(sequence, position, account, time_us, type, name) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-
-// Scans of events_by_time yielding (time_us, sequence), newest first: ?1 account, ?2 the
-// attribute's value, ?3..?4 the inclusive microsecond window, ?5 the cursor's sequence at ?4
-// (scan_bounds), ?6 the lowest sequence that may match minus one (0: any; the tail: indexed_upto).
-#define IAMD_SCAN(predicate)                                                                   \
-  "SELECT e.time_us, e.sequence FROM events e INDEXED BY events_by_time "                      \
-  "WHERE e.account = ?1 AND e.time_us >= ?3 AND e.time_us <= ?4 "                              \
-  "AND (e.time_us < ?4 OR e.sequence < ?5) AND e.sequence > ?6" predicate                      \
-  " ORDER BY e.time_us DESC, e.sequence DESC"
-
-std::string_view scan_sql(std::optional<Attribute> a) {
-  if (!a) return IAMD_SCAN("");
-  switch (*a) {
-    case Attribute::EventId: return IAMD_SCAN(" AND e.event_id = ?2");
-    case Attribute::EventName: return IAMD_SCAN(" AND e.event_name = ?2");
-    case Attribute::Username: return IAMD_SCAN(" AND e.username = ?2");
-    case Attribute::AccessKeyId: return IAMD_SCAN(" AND e.access_key_id = ?2");
-    case Attribute::EventSource: return IAMD_SCAN(" AND e.event_source = ?2");
-    case Attribute::ReadOnly: return IAMD_SCAN(" AND e.read_only = ?2");
-    case Attribute::ResourceType:
-      return IAMD_SCAN(
-          " AND EXISTS (SELECT 1 FROM resources r WHERE r.sequence = e.sequence AND r.type = ?2)");
-    case Attribute::ResourceName:
-      return IAMD_SCAN(
-          " AND EXISTS (SELECT 1 FROM resources r WHERE r.sequence = e.sequence AND r.name = ?2)");
+bool matches(const Record& r, const Query& q) {
+  if (r.account != q.account) return false;
+  if (!q.attribute) return true;
+  const std::string& value = q.attribute->second;
+  auto any_resource = [&](auto member) {
+    return std::any_of(r.resources.begin(), r.resources.end(),
+                       [&](const ResourceRef& ref) { return ref.*member == value; });
+  };
+  switch (q.attribute->first) {
+    case Attribute::EventId: return r.event_id == value;
+    case Attribute::EventName: return r.event_name == value;
+    case Attribute::ReadOnly: return value == (r.read_only ? "true" : "false");
+    case Attribute::Username: return r.username == value;
+    case Attribute::ResourceType: return any_resource(&ResourceRef::type);
+    case Attribute::ResourceName: return any_resource(&ResourceRef::name);
+    case Attribute::EventSource: return r.event_source == value;
+    case Attribute::AccessKeyId: return r.access_key_id == value;
   }
-  return IAMD_SCAN("");
+  return false;
 }
 
-#undef IAMD_SCAN
-
-// One day's range of attributes: ?1 day, ?2 account, ?3 attribute code, ?4 value, ?5..?6 the
-// window, ?7 the cursor's sequence at ?6.
-constexpr std::string_view kAttributeDaySql =
-    "SELECT time_us, sequence FROM attributes "
-    "WHERE day = ?1 AND account = ?2 AND attribute = ?3 AND value = ?4 "
-    "AND time_us >= ?5 AND time_us <= ?6 AND (time_us < ?6 OR sequence < ?7) "
-    "ORDER BY time_us DESC, sequence DESC";
-// The latest day at or before ?1 that has any attributes rows: days without traffic are skipped.
-constexpr std::string_view kDayAtOrBeforeSql = "SELECT max(day) FROM attributes WHERE day <= ?1";
-
-constexpr std::string_view kEventBySequence =
-    "SELECT time_us, event_id, event_name, event_source, username, access_key_id, read_only, "
-    "record FROM events WHERE sequence = ?1";
-constexpr std::string_view kResourcesOf =
-    "SELECT type, name FROM resources WHERE sequence = ?1 ORDER BY position";
-
-core::Error service_failure(std::string message) {
-  return core::Error{core::ErrorCode::ServiceFailure, std::move(message)};
+void add_entries(const Record& r, std::int64_t time, std::int64_t sequence,
+                 std::vector<Entry>& out) {
+  const std::uint64_t a = account_state(r.account);
+  auto add = [&](std::uint8_t code, std::string_view value) {
+    out.push_back(Entry{entry_key(a, code, value), time, sequence});
+  };
+  add(kEveryRecord, "");
+  add(key_code(Attribute::EventId), r.event_id);
+  add(key_code(Attribute::EventName), r.event_name);
+  add(key_code(Attribute::Username), r.username);
+  add(key_code(Attribute::AccessKeyId), r.access_key_id);
+  add(key_code(Attribute::EventSource), r.event_source);
+  add(key_code(Attribute::ReadOnly), r.read_only ? "true" : "false");
+  for (const ResourceRef& ref : r.resources) {
+    add(key_code(Attribute::ResourceType), ref.type);
+    add(key_code(Attribute::ResourceName), ref.name);
+  }
 }
+
+// --- Batch bodies ------------------------------------------------------------------------------
+//
+// body = u32 count, u32 offsets[count + 1] (from the start of the body), then the records, each:
+// i64 time_us, u8 read_only, u32 resource count, then length-prefixed (u32) strings: account,
+// event_id, event_name, event_source, username, access_key_id, (type, name) per resource, json.
+
+void put_u32(std::string& out, std::uint32_t v) { out.append(reinterpret_cast<char*>(&v), 4); }
+void put_string(std::string& out, std::string_view s) {
+  put_u32(out, static_cast<std::uint32_t>(s.size()));
+  out.append(s);
+}
+
+void encode_record(const Record& r, std::int64_t time, std::string& out) {
+  out.append(reinterpret_cast<const char*>(&time), 8);
+  out.push_back(r.read_only ? 1 : 0);
+  put_u32(out, static_cast<std::uint32_t>(r.resources.size()));
+  for (std::string_view s :
+       {std::string_view(r.account), std::string_view(r.event_id), std::string_view(r.event_name),
+        std::string_view(r.event_source), std::string_view(r.username),
+        std::string_view(r.access_key_id)}) {
+    put_string(out, s);
+  }
+  for (const ResourceRef& ref : r.resources) {
+    put_string(out, ref.type);
+    put_string(out, ref.name);
+  }
+  put_string(out, r.json);
+}
+
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  bool u32(std::uint32_t& v) { return raw(&v, 4); }
+  bool i64(std::int64_t& v) { return raw(&v, 8); }
+  bool u8(std::uint8_t& v) { return raw(&v, 1); }
+  bool string(std::string& s) {
+    std::uint32_t n = 0;
+    if (!u32(n) || in_.size() < n) return false;
+    s.assign(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return true;
+  }
+
+ private:
+  bool raw(void* p, std::size_t n) {
+    if (in_.size() < n) return false;
+    std::memcpy(p, in_.data(), n);
+    in_.remove_prefix(n);
+    return true;
+  }
+  std::string_view in_;
+};
+
+bool decode_record(std::string_view bytes, Record& r) {
+  Decoder d(bytes);
+  std::int64_t time = 0;
+  std::uint8_t read_only = 0;
+  std::uint32_t resources = 0;
+  if (!d.i64(time) || !d.u8(read_only) || !d.u32(resources)) return false;
+  r.time = from_micros(time);
+  r.read_only = read_only != 0;
+  for (std::string* s : {&r.account, &r.event_id, &r.event_name, &r.event_source, &r.username,
+                         &r.access_key_id}) {
+    if (!d.string(*s)) return false;
+  }
+  if (resources > bytes.size()) return false;
+  r.resources.resize(resources);
+  for (ResourceRef& ref : r.resources) {
+    if (!d.string(ref.type) || !d.string(ref.name)) return false;
+  }
+  return d.string(r.json);
+}
+
+// --- Runs --------------------------------------------------------------------------------------
+
+struct RunInfo {
+  std::int64_t id;
+  std::int64_t first_block;
+  std::int64_t last_block;
+};
+
+/// Loads block `id`'s entries into `out`.
+core::Status load_block(Db& db, std::int64_t id, std::vector<Entry>& out) {
+  auto s = Stmt::of(db, Sql::BlockById);
+  if (!s) return s.error();
+  s->bind(1, id);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return service_failure("audit index: block " + std::to_string(id) + " is missing");
+  std::string_view bytes = s->blob(0);
+  out.resize(bytes.size() / sizeof(Entry));
+  std::memcpy(out.data(), bytes.data(), out.size() * sizeof(Entry));
+  return {};
+}
+
+/// Writes sorted entries as a new run, block by block, as they come.
+class RunWriter {
+ public:
+  RunWriter(Db& db, std::int64_t run, std::int64_t& next_block)
+      : db_(db), run_(run), next_block_(next_block), first_block_(next_block) {}
+
+  core::Status add(const Entry& e) {
+    buffer_.push_back(e);
+    min_time_ = std::min(min_time_, e.time);
+    max_time_ = std::max(max_time_, e.time);
+    if (buffer_.size() == kBlockEntries) return flush();
+    return {};
+  }
+
+  /// Finishes the run; writes nothing when it got no entries.
+  core::Status finish(int level) {
+    IAMD_TRY(flush());
+    if (next_block_ == first_block_) return {};
+    auto s = Stmt::of(db_, Sql::InsertRun);
+    if (!s) return s.error();
+    s->bind(1, run_).bind(2, level).bind(3, first_block_).bind(4, next_block_ - 1);
+    s->bind(5, min_time_).bind(6, max_time_);
+    return s->run();
+  }
+
+ private:
+  core::Status flush() {
+    if (buffer_.empty()) return {};
+    const Entry& last = buffer_.back();
+    auto s = Stmt::of(db_, Sql::InsertBlock);
+    if (!s) return s.error();
+    s->bind(1, next_block_).bind(2, run_).bind(3, last.key).bind(4, -last.time);
+    s->bind(5, -last.sequence);
+    s->bind_blob(6, std::string_view(reinterpret_cast<const char*>(buffer_.data()),
+                                     buffer_.size() * sizeof(Entry)));
+    IAMD_TRY(s->run());
+    ++next_block_;
+    buffer_.clear();
+    return {};
+  }
+
+  Db& db_;
+  std::int64_t run_;
+  std::int64_t& next_block_;
+  std::int64_t first_block_;
+  std::vector<Entry> buffer_;
+  std::int64_t min_time_ = std::numeric_limits<std::int64_t>::max();
+  std::int64_t max_time_ = std::numeric_limits<std::int64_t>::min();
+};
+
+/// Walks one run's entries in entry order from a starting block, loading a block at a time.
+class RunCursor {
+ public:
+  explicit RunCursor(const RunInfo& run) : run_(run) {}
+
+  /// Starts at the run's first entry.
+  core::Status start(Db& db) {
+    block_ = run_.first_block;
+    i_ = 0;
+    return load_block(db, block_, entries_);
+  }
+
+  /// Starts at the first entry at or after `target` in entry order (done() when none).
+  core::Status seek(Db& db, const Entry& target) {
+    auto s = Stmt::of(db, Sql::BlockAtOrAfter);
+    if (!s) return s.error();
+    s->bind(1, run_.id).bind(2, target.key).bind(3, -target.time).bind(4, -target.sequence);
+    auto row = s->step();
+    if (!row) return row.error();
+    entries_.clear();
+    i_ = 0;
+    if (!*row) return {};
+    block_ = s->int64(0);
+    std::string_view bytes = s->blob(1);
+    entries_.resize(bytes.size() / sizeof(Entry));
+    std::memcpy(entries_.data(), bytes.data(), entries_.size() * sizeof(Entry));
+    i_ = static_cast<std::size_t>(
+        std::lower_bound(entries_.begin(), entries_.end(), target, entry_less) - entries_.begin());
+    return {};
+  }
+
+  bool done() const { return i_ >= entries_.size(); }
+  const Entry& head() const { return entries_[i_]; }
+
+  core::Status advance(Db& db) {
+    if (++i_ < entries_.size()) return {};
+    entries_.clear();
+    i_ = 0;
+    if (block_ >= run_.last_block) return {};
+    return load_block(db, ++block_, entries_);
+  }
+
+ private:
+  RunInfo run_;
+  std::int64_t block_ = 0;
+  std::vector<Entry> entries_;
+  std::size_t i_ = 0;
+};
+
+core::Result<std::vector<RunInfo>> runs_of(Stmt& s) {
+  std::vector<RunInfo> runs;
+  while (true) {
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) return runs;
+    runs.push_back(RunInfo{s.int64(0), s.int64(1), s.int64(2)});
+  }
+}
+
+core::Status delete_run(Db& db, const RunInfo& run) {
+  {
+    auto s = Stmt::of(db, Sql::DeleteBlocks);
+    if (!s) return s.error();
+    s->bind(1, run.first_block).bind(2, run.last_block);
+    IAMD_TRY(s->run());
+  }
+  auto s = Stmt::of(db, Sql::DeleteRun);
+  if (!s) return s.error();
+  s->bind(1, run.id);
+  return s->run();
+}
+
+// --- Records -----------------------------------------------------------------------------------
+
+/// Reads records by sequence from the batch bodies in the segment files.
+class RecordReader {
+ public:
+  explicit RecordReader(Db& db) : db_(db) {}
+
+  /// nullopt when the record cannot be read back: its segment was removed by a prune since the
+  /// snapshot began, or a power loss kept the index's commit but not the segment's bytes (an
+  /// unwritten range reads as zeros, which decodes to no record or a record of no account).
+  core::Result<std::optional<Record>> read(std::int64_t sequence) {
+    if (!batch_ || sequence < batch_->first || sequence >= batch_->first + batch_->records) {
+      auto found = batch_of(sequence);
+      if (!found) return found.error();
+      if (!batch_) return std::optional<Record>();
+    }
+    const std::int64_t index = sequence - batch_->first;
+    const int fd = db_.segment(batch_->segment);
+    std::uint32_t range[2];
+    if (fd < 0 || !read_at(fd, batch_->offset + 4 + 4 * index, range, sizeof range) ||
+        range[1] < range[0] || range[1] > batch_->length) {
+      return std::optional<Record>();
+    }
+    buffer_.resize(range[1] - range[0]);
+    if (!read_at(fd, batch_->offset + range[0], buffer_.data(), buffer_.size())) {
+      return std::optional<Record>();
+    }
+    Record r;
+    if (!decode_record(buffer_, r)) return std::optional<Record>();
+    return std::optional<Record>(std::move(r));
+  }
+
+ private:
+  struct Batch {
+    std::int64_t first, records, segment, offset, length;
+  };
+
+  core::Status batch_of(std::int64_t sequence) {
+    batch_.reset();
+    auto s = Stmt::of(db_, Sql::BatchOf);
+    if (!s) return s.error();
+    s->bind(1, sequence);
+    auto row = s->step();
+    if (!row) return row.error();
+    if (*row) batch_ = Batch{s->int64(0), s->int64(1), s->int64(2), s->int64(3), s->int64(4)};
+    if (batch_ && sequence >= batch_->first + batch_->records) batch_.reset();
+    return {};
+  }
+
+  static bool read_at(int fd, std::int64_t offset, void* out, std::size_t n) {
+    auto* p = static_cast<char*>(out);
+    while (n > 0) {
+      const ssize_t got = ::pread(fd, p, n, offset);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) return false;
+      p += got;
+      n -= static_cast<std::size_t>(got);
+      offset += got;
+    }
+    return true;
+  }
+
+  Db& db_;
+  std::optional<Batch> batch_;
+  std::string buffer_;
+};
+
+// --- Opening -----------------------------------------------------------------------------------
 
 std::string likely_cause(const std::string& path) {
   namespace fs = std::filesystem;
@@ -184,420 +725,357 @@ std::string likely_cause(const std::string& path) {
                            likely_cause(path));
 }
 
-/// The first column of the first row of `sql` (no parameters); nullopt for no row or NULL.
-core::Result<std::optional<std::int64_t>> query_int(Connection& c, std::string_view sql) {
-  auto statement = c.prepare(sql);
-  if (!statement) return statement.error();
-  auto row = statement->step();
-  if (!row) return row.error();
-  if (!*row || statement->column_text(0).empty()) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(statement->column_int64(0));
+core::Result<std::int64_t> query_int(Db& db, const char* sql) {
+  auto v = db.query_text(sql);
+  if (!v) return v.error();
+  return *v ? std::stoll(**v) : 0;
 }
 
 // Checks what the file holds before anything is written to it: a file of another kind must not
 // be turned into WAL mode or given our tables. Returns whether the schema must be created.
-core::Result<bool> check_existing_schema(Connection& c) {
+core::Result<bool> check_existing_schema(Db& db) {
   // The first statement that reads the file: a file that is not a database fails here.
   auto ours = query_int(
-      c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_schema'");
+      db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_schema'");
   if (!ours) return ours.error();
-  if (ours->value_or(0) == 0) {
-    auto any = query_int(c, "SELECT count(*) FROM sqlite_master");
+  if (*ours == 0) {
+    auto any = query_int(db, "SELECT count(*) FROM sqlite_master");
     if (!any) return any.error();
-    if (any->value_or(0) != 0) {
+    if (*any != 0) {
       return service_failure("the file is an SQLite database but not an iamd audit index");
     }
     return true;
   }
-  auto version = query_int(c, "SELECT max(version) FROM audit_schema");
+  auto version = query_int(db, "SELECT max(version) FROM audit_schema");
   if (!version) return version.error();
-  if (version->value_or(0) > SqliteIndex::kSchemaVersion) {
-    return service_failure("audit index schema version " + std::to_string(**version) +
+  if (*version > SqliteIndex::kSchemaVersion) {
+    return service_failure("audit index schema version " + std::to_string(*version) +
                            " is newer than this iamd supports (" +
                            std::to_string(SqliteIndex::kSchemaVersion) + ")");
   }
-  if (version->value_or(0) < 1) return service_failure("audit index has no schema version");
+  if (*version < SqliteIndex::kSchemaVersion) {
+    // Version 1 was never released: no upgrade step. The JSON-lines files are the trail.
+    return service_failure("audit index schema version " + std::to_string(*version) +
+                           " is no longer supported (this iamd uses version " +
+                           std::to_string(SqliteIndex::kSchemaVersion) +
+                           "); remove the file to start a new index");
+  }
   return false;
 }
 
-core::Status create_schema(Connection& c) {
-  // IMMEDIATE: two processes opening one new file cannot both create the tables.
-  IAMD_TRY(c.exec("BEGIN IMMEDIATE"));
-  RollbackGuard rollback(c);
-  auto fresh = check_existing_schema(c);
-  if (!fresh) return fresh.error();
-  if (*fresh) IAMD_TRY(c.exec(kSchemaSql));
-  IAMD_TRY(c.exec("COMMIT"));
-  rollback.dismiss();
-  return {};
-}
+constexpr const char* kBusyTimeoutPragma = "PRAGMA busy_timeout = 5000";
+constexpr std::size_t kMaxIdleReaders = 4;
+// Batch bodies are appended to one segment file until it holds this much; prune removes whole
+// segments once no batch refers to them.
+constexpr std::int64_t kSegmentBytes = std::int64_t{64} << 20;
 
-core::Status configure_writer(Connection& c) {
-  IAMD_TRY(c.exec(kBusyTimeoutPragma));
-  auto fresh = check_existing_schema(c);
+core::Status configure_writer(Db& db) {
+  IAMD_TRY(db.exec(kBusyTimeoutPragma));
+  auto fresh = check_existing_schema(db);
   if (!fresh) return fresh.error();
-  auto mode = c.query_text("PRAGMA journal_mode = WAL");
+  if (*fresh) IAMD_TRY(db.exec(kPageSizePragma));
+  auto mode = db.query_text("PRAGMA journal_mode = WAL");
   if (!mode) return mode.error();
-  if (*mode != "wal") {
-    return service_failure("cannot enable WAL mode (journal_mode is '" + *mode + "')");
+  if (mode->value_or("") != "wal") {
+    return service_failure("cannot enable WAL mode (journal_mode is '" + mode->value_or("") +
+                           "')");
   }
-  // NORMAL: commits are not synced; WAL keeps the file consistent, and the JSON-lines files are
-  // the trail that must survive power loss.
-  IAMD_TRY(c.exec("PRAGMA synchronous = NORMAL"));
-  // A bigger cache keeps the hot pages in memory, and a longer WAL lets a checkpoint copy a page
-  // rewritten by many commits once (bench/audit_bench.cc: checkpointing every 1000 pages cost
-  // about 1.3x per record). journal_size_limit truncates the WAL file back after a checkpoint.
-  IAMD_TRY(c.exec("PRAGMA cache_size = -32768"));
-  IAMD_TRY(c.exec("PRAGMA wal_autocheckpoint = 8192"));
-  IAMD_TRY(c.exec("PRAGMA journal_size_limit = 67108864"));
-  if (*fresh) IAMD_TRY(create_schema(c));
-  return {};
-}
-
-core::Status configure_reader(Connection& c) {
-  IAMD_TRY(c.exec(kBusyTimeoutPragma));
-  IAMD_TRY(c.exec("PRAGMA query_only = ON"));
-  return {};
-}
-
-core::Status insert(Connection& c, std::int64_t sequence, const Record& r) {
-  const std::int64_t time_us = to_micros(r.time);
-  {
-    auto s = c.prepare(kInsertEvent);
-    if (!s) return s.error();
-    IAMD_TRY(s->bind_int64(1, sequence));
-    IAMD_TRY(s->bind_text(2, r.account));
-    IAMD_TRY(s->bind_int64(3, time_us));
-    IAMD_TRY(s->bind_text(4, r.event_id));
-    IAMD_TRY(s->bind_text(5, r.event_name));
-    IAMD_TRY(s->bind_text(6, r.event_source));
-    IAMD_TRY(s->bind_text(7, r.username));
-    IAMD_TRY(s->bind_text(8, r.access_key_id));
-    IAMD_TRY(s->bind_int64(9, r.read_only ? 1 : 0));
-    IAMD_TRY(s->bind_text(10, r.json));
-    IAMD_TRY(s->step());
-  }
-  for (std::size_t i = 0; i < r.resources.size(); ++i) {
-    auto s = c.prepare(kInsertResource);
-    if (!s) return s.error();
-    IAMD_TRY(s->bind_int64(1, sequence));
-    IAMD_TRY(s->bind_int64(2, static_cast<std::int64_t>(i)));
-    IAMD_TRY(s->bind_text(3, r.account));
-    IAMD_TRY(s->bind_int64(4, time_us));
-    IAMD_TRY(s->bind_text(5, r.resources[i].type));
-    IAMD_TRY(s->bind_text(6, r.resources[i].name));
-    IAMD_TRY(s->step());
+  // NORMAL: commits are not synced; WAL keeps the file consistent through a crash of the
+  // process, and the JSON-lines files are the trail that must survive power loss.
+  IAMD_TRY(db.exec("PRAGMA synchronous = NORMAL"));
+  // Checkpoint every 64 MB of WAL (1024 pages of 64 KB); journal_size_limit truncates the WAL
+  // file back after a checkpoint. The cache holds the pages being appended to and the upper
+  // levels of the B-trees.
+  IAMD_TRY(db.exec("PRAGMA wal_autocheckpoint = 1024"));
+  IAMD_TRY(db.exec("PRAGMA journal_size_limit = 67108864"));
+  IAMD_TRY(db.exec("PRAGMA cache_size = -32768"));
+  IAMD_TRY(db.exec("PRAGMA temp_store = MEMORY"));
+  if (*fresh) {
+    // IMMEDIATE: two processes opening one new file cannot both create the tables.
+    IAMD_TRY(db.exec("BEGIN IMMEDIATE"));
+    Rollback rollback(db);
+    auto still_fresh = check_existing_schema(db);
+    if (!still_fresh) return still_fresh.error();
+    if (*still_fresh) IAMD_TRY(db.exec(kSchemaSql));
+    IAMD_TRY(db.exec("COMMIT"));
+    rollback.dismiss();
   }
   return {};
 }
 
-core::Status set_state(Connection& c, std::int64_t indexed_upto,
-                       std::optional<std::int64_t> tail_min_time_us) {
-  auto s = c.prepare("UPDATE audit_state SET indexed_upto = ?1, tail_min_time_us = ?2");
-  if (!s) return s.error();
-  IAMD_TRY(s->bind_int64(1, indexed_upto));
-  // Unbound means NULL (bindings are cleared after every use).
-  if (tail_min_time_us) IAMD_TRY(s->bind_int64(2, *tail_min_time_us));
-  IAMD_TRY(s->step());
+core::Status configure_reader(Db& db) {
+  IAMD_TRY(db.exec(kBusyTimeoutPragma));
+  IAMD_TRY(db.exec("PRAGMA query_only = ON"));
   return {};
-}
-
-// --- Lookups ---------------------------------------------------------------------------------
-
-// (time_us, sequence): lookups order by it, newest first.
-using Key = std::pair<std::int64_t, std::int64_t>;
-
-/// Keys from one scan statement, newest first.
-class ScanStream {
- public:
-  /// `min_time_us` raises the window's lower end (the tail's earliest time); `after_sequence`:
-  /// only sequences above it.
-  static core::Result<ScanStream> open(Connection& c, const Query& q, const ScanBounds& b,
-                                       std::int64_t min_time_us, std::int64_t after_sequence) {
-    std::optional<Attribute> a;
-    if (q.attribute) a = q.attribute->first;
-    auto s = c.prepare(scan_sql(a));
-    if (!s) return s.error();
-    ScanStream stream(std::move(*s));
-    Statement& st = *stream.statement_;
-    IAMD_TRY(st.bind_text(1, q.account));
-    if (a == Attribute::ReadOnly) {
-      IAMD_TRY(st.bind_int64(2, q.attribute->second == "true" ? 1 : 0));
-    } else if (a) {
-      IAMD_TRY(st.bind_text(2, q.attribute->second));
-    }
-    IAMD_TRY(st.bind_int64(3, std::max(b.window.first, min_time_us)));
-    IAMD_TRY(st.bind_int64(4, b.window.last));
-    IAMD_TRY(st.bind_int64(5, b.below_sequence));
-    IAMD_TRY(st.bind_int64(6, after_sequence));
-    IAMD_TRY(stream.advance());
-    return stream;
-  }
-
-  const std::optional<Key>& head() const { return head_; }
-
-  core::Status advance() {
-    auto row = statement_->step();
-    if (!row) return row.error();
-    head_.reset();
-    if (*row) head_ = Key{statement_->column_int64(0), statement_->column_int64(1)};
-    return {};
-  }
-
- private:
-  explicit ScanStream(Statement statement) : statement_(std::move(statement)) {}
-  std::optional<Statement> statement_;
-  std::optional<Key> head_;
-};
-
-/// Keys from the attributes table, newest first: one range per day with entries, latest first.
-class AttributeStream {
- public:
-  AttributeStream(Connection& c, const Query& q, const ScanBounds& b)
-      : c_(c), q_(q), b_(b), code_(attribute_code(q.attribute->first)),
-        next_day_(day_of(b.window.last)) {}
-
-  core::Status start() { return advance(); }
-  const std::optional<Key>& head() const { return head_; }
-
-  core::Status advance() {
-    head_.reset();
-    while (true) {
-      if (statement_) {
-        auto row = statement_->step();
-        if (!row) return row.error();
-        if (*row) {
-          head_ = Key{statement_->column_int64(0), statement_->column_int64(1)};
-          return {};
-        }
-        statement_.reset();  // this day is done
-      }
-      if (!next_day_ || *next_day_ < day_of(b_.window.first)) return {};
-      auto day = day_at_or_before(*next_day_);
-      if (!day) return day.error();
-      if (!*day || **day < day_of(b_.window.first)) return {};
-      next_day_ = **day - 1;
-      auto s = c_.prepare(kAttributeDaySql);
-      if (!s) return s.error();
-      IAMD_TRY(s->bind_int64(1, **day));
-      IAMD_TRY(s->bind_text(2, q_.account));
-      IAMD_TRY(s->bind_int64(3, code_));
-      IAMD_TRY(s->bind_text(4, q_.attribute->second));
-      IAMD_TRY(s->bind_int64(5, b_.window.first));
-      IAMD_TRY(s->bind_int64(6, b_.window.last));
-      IAMD_TRY(s->bind_int64(7, b_.below_sequence));
-      statement_.emplace(std::move(*s));
-    }
-  }
-
- private:
-  core::Result<std::optional<std::int64_t>> day_at_or_before(std::int64_t day) {
-    auto s = c_.prepare(kDayAtOrBeforeSql);
-    if (!s) return s.error();
-    IAMD_TRY(s->bind_int64(1, day));
-    auto row = s->step();
-    if (!row) return row.error();
-    if (!*row || s->column_text(0).empty()) return std::optional<std::int64_t>();
-    return std::optional<std::int64_t>(s->column_int64(0));
-  }
-
-  Connection& c_;
-  const Query& q_;
-  const ScanBounds& b_;
-  int code_;
-  std::optional<std::int64_t> next_day_;  // the latest day not yet looked at
-  std::optional<Statement> statement_;    // the current day's range
-  std::optional<Key> head_;
-};
-
-/// Up to `limit + 1` keys, newest first, merged from `a` and (when given) `b`.
-template <class A, class B>
-core::Result<std::vector<Key>> merge(A& a, B* b, std::size_t want) {
-  std::vector<Key> keys;
-  while (keys.size() < want) {
-    const std::optional<Key>& ha = a.head();
-    const std::optional<Key>* hb = b ? &b->head() : nullptr;
-    const bool take_b = hb && *hb && (!ha || **hb > *ha);
-    if (!take_b && !ha) break;
-    if (take_b) {
-      keys.push_back(**hb);
-      IAMD_TRY(b->advance());
-    } else {
-      keys.push_back(*ha);
-      IAMD_TRY(a.advance());
-    }
-  }
-  return keys;
-}
-
-core::Result<Record> read_record(Connection& c, const std::string& account, std::int64_t sequence) {
-  Record r;
-  {
-    auto s = c.prepare(kEventBySequence);
-    if (!s) return s.error();
-    IAMD_TRY(s->bind_int64(1, sequence));
-    auto row = s->step();
-    if (!row) return row.error();
-    if (!*row) {
-      return service_failure("audit index: event " + std::to_string(sequence) + " vanished");
-    }
-    r.account = account;
-    r.time = from_micros(s->column_int64(0));
-    r.event_id = s->column_text(1);
-    r.event_name = s->column_text(2);
-    r.event_source = s->column_text(3);
-    r.username = s->column_text(4);
-    r.access_key_id = s->column_text(5);
-    r.read_only = s->column_int64(6) != 0;
-    r.json = s->column_text(7);
-  }
-  auto s = c.prepare(kResourcesOf);
-  if (!s) return s.error();
-  IAMD_TRY(s->bind_int64(1, sequence));
-  while (true) {
-    auto row = s->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    r.resources.push_back(
-        ResourceRef{std::string(s->column_text(0)), std::string(s->column_text(1))});
-  }
-  return r;
 }
 
 }  // namespace
+}  // namespace sqlite_detail
+
+using namespace sqlite_detail;
 
 SqliteIndex::SqliteIndex(const std::string& path, Options options)
     : path_(path), options_(options) {
-  if (options_.index_chunk == 0) options_.index_chunk = 1;
-  auto writer = Connection::open(path_);
+  if (options_.merge_fanout < 2) options_.merge_fanout = 2;
+  auto writer = Db::open(path_);
   if (!writer) throw_open_failure(path_, writer.error());
   writer_ = std::move(*writer);
   if (auto configured = configure_writer(*writer_); !configured) {
     throw_open_failure(path_, configured.error());
   }
-  auto last = query_int(*writer_, "SELECT max(sequence) FROM events");
+  auto state = Stmt::of(*writer_, Sql::ReadState);
+  if (!state) throw_open_failure(path_, state.error());
+  auto row = state->step();
+  if (!row) throw_open_failure(path_, row.error());
+  if (!*row) throw_open_failure(path_, service_failure("audit_state is empty"));
+  last_sequence_ = state->int64(0);
+  pruned_before_ = state->int64(1);
+  pruned_upto_ = state->int64(2);
+  auto runs = query_int(*writer_, "SELECT max(id) FROM runs");
+  if (!runs) throw_open_failure(path_, runs.error());
+  next_run_ = *runs + 1;
+  auto blocks = query_int(*writer_, "SELECT max(id) FROM blocks");
+  if (!blocks) throw_open_failure(path_, blocks.error());
+  next_block_ = *blocks + 1;
+  // Appending resumes where the last committed batch ends: bytes past it are a batch whose
+  // transaction never committed.
+  auto last = writer_->query_text(
+      "SELECT segment || ' ' || (offset + length) FROM batches "
+      "ORDER BY first_sequence DESC LIMIT 1");
   if (!last) throw_open_failure(path_, last.error());
-  last_sequence_ = last->value_or(0);
-  auto upto = query_int(*writer_, "SELECT indexed_upto FROM audit_state");
-  if (!upto) throw_open_failure(path_, upto.error());
-  indexed_upto_ = upto->value_or(0);
-  auto tail_min = query_int(*writer_, "SELECT tail_min_time_us FROM audit_state");
-  if (!tail_min) throw_open_failure(path_, tail_min.error());
-  tail_min_time_us_ = *tail_min;
+  if (*last) {
+    long long segment = 0, end = 0;
+    std::sscanf((*last)->c_str(), "%lld %lld", &segment, &end);
+    segment_ = segment;
+    segment_end_ = end;
+  }
+  auto oldest = query_int(*writer_, "SELECT min(segment) FROM batches");
+  if (!oldest) throw_open_failure(path_, oldest.error());
+  remove_segments_outside(*last ? *oldest : segment_);
+  if (auto opened = open_segment(); !opened) throw_open_failure(path_, opened.error());
 }
 
-SqliteIndex::~SqliteIndex() = default;
+SqliteIndex::~SqliteIndex() {
+  if (segment_fd_ >= 0) ::close(segment_fd_);
+}
 
-core::Status SqliteIndex::index_tail(std::int64_t last_sequence) {
-  Connection& c = *writer_;
-  auto s = c.prepare(kIndexTailSql);
-  if (!s) return s.error();
-  IAMD_TRY(s->bind_int64(1, indexed_upto_));
-  IAMD_TRY(s->step());
-  return set_state(c, last_sequence, std::nullopt);
+core::Status SqliteIndex::open_segment() {
+  if (segment_fd_ >= 0) ::close(segment_fd_);
+  const std::string file = segment_path(path_, segment_);
+  segment_fd_ = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (segment_fd_ < 0 || ::ftruncate(segment_fd_, segment_end_) != 0) {
+    return service_failure("audit index: cannot open '" + file + "': " + std::strerror(errno));
+  }
+  return {};
+}
+
+void SqliteIndex::remove_segments_outside(std::int64_t keep_from) {
+  namespace fs = std::filesystem;
+  const fs::path db(path_);
+  const std::string prefix = db.filename().string() + "-records-";
+  std::error_code ec;
+  fs::path dir = db.parent_path();
+  if (dir.empty()) dir = ".";
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const long long n = std::atoll(name.c_str() + prefix.size());
+    if (n < keep_from || n > segment_) fs::remove(entry.path(), ec);
+  }
 }
 
 core::Status SqliteIndex::write(std::span<const Record> batch) {
   if (batch.empty()) return {};
   std::lock_guard lock(writer_mutex_);
-  Connection& c = *writer_;
-  IAMD_TRY(c.run("BEGIN IMMEDIATE"));
-  RollbackGuard rollback(c);
-  std::int64_t sequence = last_sequence_;
-  std::optional<std::int64_t> tail_min = tail_min_time_us_;
-  for (const Record& r : batch) {
-    IAMD_TRY(insert(c, ++sequence, r));
-    const std::int64_t t = to_micros(r.time);
-    if (!tail_min || t < *tail_min) tail_min = t;
+  Db& db = *writer_;
+  const std::int64_t first = last_sequence_ + 1;
+
+  std::string body;
+  std::size_t size = 4 + 4 * (batch.size() + 1);
+  for (const Record& r : batch) size += r.json.size() + 256;
+  body.reserve(size);
+  body.resize(4 + 4 * (batch.size() + 1));
+  const auto count = static_cast<std::uint32_t>(batch.size());
+  std::memcpy(body.data(), &count, 4);
+  std::vector<Entry> entries;
+  entries.reserve(batch.size() * 10);
+  std::int64_t max_time = std::numeric_limits<std::int64_t>::min();
+  std::vector<std::pair<std::int64_t, std::size_t>> newest_first;  // (time, index)
+  newest_first.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto offset = static_cast<std::uint32_t>(body.size());
+    std::memcpy(body.data() + 4 + 4 * i, &offset, 4);
+    const std::int64_t time = to_micros(batch[i].time);
+    max_time = std::max(max_time, time);
+    encode_record(batch[i], time, body);
+    newest_first.emplace_back(time, i);
   }
-  const bool index_now =
-      static_cast<std::size_t>(sequence - indexed_upto_) >= options_.index_chunk;
-  if (index_now) {
-    IAMD_TRY(index_tail(sequence));
-  } else if (tail_min != tail_min_time_us_) {
-    IAMD_TRY(set_state(c, indexed_upto_, tail_min));
+  const auto end = static_cast<std::uint32_t>(body.size());
+  std::memcpy(body.data() + 4 + 4 * batch.size(), &end, 4);
+  // Entry order: generated newest first, then stably sorted by key alone (a radix sort, much
+  // cheaper than comparison sorting thousands of entries).
+  std::sort(newest_first.begin(), newest_first.end(), std::greater<>());
+  for (const auto& [time, i] : newest_first) {
+    add_entries(batch[i], time, first + static_cast<std::int64_t>(i), entries);
   }
-  IAMD_TRY(c.run("COMMIT"));
+  radix_sort_by_key(entries);
+  // An event naming one resource twice has one entry.
+  entries.erase(std::unique(entries.begin(), entries.end(), entry_equal), entries.end());
+
+  // The body goes to the segment file first, past its committed end: until the transaction
+  // below commits, nothing refers to it (and the next write() overwrites it).
+  if (segment_end_ > 0 && segment_end_ + static_cast<std::int64_t>(body.size()) > kSegmentBytes) {
+    ++segment_;
+    segment_end_ = 0;
+    IAMD_TRY(open_segment());
+  }
+  for (std::size_t done = 0; done < body.size();) {
+    const ssize_t n = ::pwrite(segment_fd_, body.data() + done, body.size() - done,
+                               segment_end_ + static_cast<std::int64_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return service_failure("audit index: cannot write '" + segment_path(path_, segment_) +
+                             "': " + std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+
+  IAMD_TRY(run(db, Sql::BeginImmediate));
+  Rollback rollback(db);
+  const std::int64_t run_before = next_run_;
+  const std::int64_t block_before = next_block_;
+  auto restore = [&] {  // ids handed out in a transaction that did not commit are free again
+    next_run_ = run_before;
+    next_block_ = block_before;
+  };
+  auto fail = [&](core::Error e) {
+    restore();
+    return e;
+  };
+  {
+    auto s = Stmt::of(db, Sql::InsertBatch);
+    if (!s) return fail(s.error());
+    s->bind(1, first).bind(2, static_cast<std::int64_t>(batch.size())).bind(3, max_time);
+    s->bind(4, segment_).bind(5, segment_end_).bind(6, static_cast<std::int64_t>(body.size()));
+    if (auto st = s->run(); !st) return fail(st.error());
+  }
+  {
+    RunWriter out(db, next_run_++, next_block_);
+    for (const Entry& e : entries) {
+      if (auto st = out.add(e); !st) return fail(st.error());
+    }
+    if (auto st = out.finish(0); !st) return fail(st.error());
+  }
+  if (auto st = merge_full_levels(0); !st) return fail(st.error());
+  {
+    auto s = Stmt::of(db, Sql::SetLastSequence);
+    if (!s) return fail(s.error());
+    s->bind(1, first + static_cast<std::int64_t>(batch.size()) - 1);
+    if (auto st = s->run(); !st) return fail(st.error());
+  }
+  if (auto st = run(db, Sql::Commit); !st) return fail(st.error());
   rollback.dismiss();
   // Only now: a failed batch is retried by the broker with the same sequences.
-  last_sequence_ = sequence;
-  if (index_now) {
-    indexed_upto_ = sequence;
-    tail_min_time_us_.reset();
-  } else {
-    tail_min_time_us_ = tail_min;
-  }
+  last_sequence_ = first + static_cast<std::int64_t>(batch.size()) - 1;
+  segment_end_ += static_cast<std::int64_t>(body.size());
   return {};
 }
 
-void SqliteIndex::maintain(core::TimePoint /*now*/) {
-  std::lock_guard lock(writer_mutex_);
-  if (last_sequence_ == indexed_upto_) return;
-  Connection& c = *writer_;
-  // A failure leaves the tail as it was: lookups still find it, and the next call retries.
-  if (!c.run("BEGIN IMMEDIATE")) return;
-  RollbackGuard rollback(c);
-  if (!index_tail(last_sequence_) || !c.run("COMMIT")) return;
-  rollback.dismiss();
-  indexed_upto_ = last_sequence_;
-  tail_min_time_us_.reset();
+core::Status SqliteIndex::merge_full_levels(int level) {
+  Db& db = *writer_;
+  while (true) {
+    std::vector<RunInfo> inputs;
+    {
+      auto s = Stmt::of(db, Sql::RunsAtLevel);
+      if (!s) return s.error();
+      s->bind(1, level);
+      auto runs = runs_of(*s);
+      if (!runs) return runs.error();
+      inputs = std::move(*runs);
+    }
+    if (inputs.size() < options_.merge_fanout) return {};
+    // A streaming k-way merge: one block per input in memory, the inputs' heads in a min-heap.
+    // Entries of pruned records go.
+    std::vector<RunCursor> cursors;
+    cursors.reserve(inputs.size());
+    for (const RunInfo& run : inputs) {
+      cursors.emplace_back(run);
+      IAMD_TRY(cursors.back().start(db));
+    }
+    std::vector<std::pair<Entry, std::size_t>> heap;  // (head, cursor)
+    auto later = [](const std::pair<Entry, std::size_t>& a,
+                    const std::pair<Entry, std::size_t>& b) {
+      return entry_less(b.first, a.first);
+    };
+    for (std::size_t i = 0; i < cursors.size(); ++i) {
+      if (!cursors[i].done()) heap.emplace_back(cursors[i].head(), i);
+    }
+    std::make_heap(heap.begin(), heap.end(), later);
+    RunWriter out(db, next_run_++, next_block_);
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      const Entry e = heap.back().first;
+      RunCursor& c = cursors[heap.back().second];
+      if (!(e.sequence <= pruned_upto_ && e.time < pruned_before_)) IAMD_TRY(out.add(e));
+      IAMD_TRY(c.advance(db));
+      if (c.done()) {
+        heap.pop_back();
+      } else {
+        heap.back().first = c.head();
+        std::push_heap(heap.begin(), heap.end(), later);
+      }
+    }
+    IAMD_TRY(out.finish(level + 1));
+    for (const RunInfo& run : inputs) IAMD_TRY(delete_run(db, run));
+    ++level;
+  }
 }
+
+void SqliteIndex::maintain(core::TimePoint /*now*/) {}
 
 core::Status SqliteIndex::prune(core::TimePoint before) {
   const std::int64_t cutoff = to_micros(before);
   std::lock_guard lock(writer_mutex_);
-  Connection& c = *writer_;
-  IAMD_TRY(c.run("BEGIN IMMEDIATE"));
-  RollbackGuard rollback(c);
-  // Whole days at the front of attributes are one range; the boundary day is filtered.
+  Db& db = *writer_;
+  IAMD_TRY(run(db, Sql::BeginImmediate));
+  Rollback rollback(db);
+  // Lookups skip entries of records up to pruned_upto older than pruned_before at once; whole
+  // batches and runs of such records are dropped now, the rest as their runs are merged.
+  const std::int64_t pruned_before = std::max(pruned_before_, cutoff);
   {
-    auto s = c.prepare("DELETE FROM attributes WHERE day < ?1");
+    auto s = Stmt::of(db, Sql::SetPruned);
     if (!s) return s.error();
-    IAMD_TRY(s->bind_int64(1, day_of(cutoff)));
-    IAMD_TRY(s->step());
+    s->bind(1, pruned_before).bind(2, last_sequence_);
+    IAMD_TRY(s->run());
   }
   {
-    auto s = c.prepare("DELETE FROM attributes WHERE day = ?1 AND time_us < ?2");
+    auto s = Stmt::of(db, Sql::PruneBatches);
     if (!s) return s.error();
-    IAMD_TRY(s->bind_int64(1, day_of(cutoff)));
-    IAMD_TRY(s->bind_int64(2, cutoff));
-    IAMD_TRY(s->step());
+    s->bind(1, pruned_before);
+    IAMD_TRY(s->run());
   }
-  // Events account by account, so that each delete is a range of events_by_time (an index on
-  // time alone would cost every write for the sake of a periodic task).
-  std::optional<std::string> account;
-  while (true) {
-    {
-      auto next = account ? c.prepare("SELECT account FROM events WHERE account > ?1 "
-                                      "ORDER BY account LIMIT 1")
-                          : c.prepare("SELECT account FROM events ORDER BY account LIMIT 1");
-      if (!next) return next.error();
-      if (account) IAMD_TRY(next->bind_text(1, *account));
-      auto row = next->step();
-      if (!row) return row.error();
-      if (!*row) break;
-      account = std::string(next->column_text(0));
-    }
-    auto resources = c.prepare(
-        "DELETE FROM resources WHERE sequence IN "
-        "(SELECT sequence FROM events WHERE account = ?1 AND time_us < ?2)");
-    if (!resources) return resources.error();
-    IAMD_TRY(resources->bind_text(1, *account));
-    IAMD_TRY(resources->bind_int64(2, cutoff));
-    IAMD_TRY(resources->step());
-    auto events = c.prepare("DELETE FROM events WHERE account = ?1 AND time_us < ?2");
-    if (!events) return events.error();
-    IAMD_TRY(events->bind_text(1, *account));
-    IAMD_TRY(events->bind_int64(2, cutoff));
-    IAMD_TRY(events->step());
+  std::vector<RunInfo> old;
+  {
+    auto s = Stmt::of(db, Sql::RunsBefore);
+    if (!s) return s.error();
+    s->bind(1, pruned_before);
+    auto runs = runs_of(*s);
+    if (!runs) return runs.error();
+    old = std::move(*runs);
   }
-  // The tail's earliest time may have been pruned; a lower bound stays correct, so it is kept.
-  IAMD_TRY(c.run("COMMIT"));
+  for (const RunInfo& r : old) IAMD_TRY(delete_run(db, r));
+  IAMD_TRY(run(db, Sql::Commit));
   rollback.dismiss();
+  pruned_before_ = pruned_before;
+  pruned_upto_ = last_sequence_;
+  // Segments no batch refers to any more. A reader whose snapshot predates the commit may still
+  // want one: it then finds the records gone, as they are (RecordReader::read).
+  auto oldest = query_int(db, "SELECT min(segment) FROM batches");
+  if (oldest) remove_segments_outside(*oldest != 0 ? *oldest : segment_);
   return {};
 }
 
-core::Result<std::unique_ptr<Connection>> SqliteIndex::acquire_reader() {
+core::Result<std::unique_ptr<Db>> SqliteIndex::acquire_reader() {
   {
     std::lock_guard lock(readers_mutex_);
     if (!idle_readers_.empty()) {
@@ -606,14 +1084,15 @@ core::Result<std::unique_ptr<Connection>> SqliteIndex::acquire_reader() {
       return reader;
     }
   }
-  auto reader = Connection::open(path_);  // outside the lock: opening touches the file system
+  auto reader = Db::open(path_);  // outside the lock: opening touches the file system
   if (!reader) return reader.error();
   IAMD_TRY(configure_reader(**reader));
   return reader;
 }
 
-void SqliteIndex::release_reader(std::unique_ptr<Connection> reader) {
-  if (!reader->is_autocommit()) return;  // its ROLLBACK failed: close it rather than reuse it
+void SqliteIndex::release_reader(std::unique_ptr<Db> reader) {
+  // Its ROLLBACK failed: close it rather than reuse it.
+  if (!sqlite3_get_autocommit(reader->handle())) return;
   std::lock_guard lock(readers_mutex_);
   if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(reader));
 }
@@ -621,13 +1100,13 @@ void SqliteIndex::release_reader(std::unique_ptr<Connection> reader) {
 core::Result<Page> SqliteIndex::lookup(const Query& query) {
   auto reader = acquire_reader();
   if (!reader) return reader.error();
-  std::unique_ptr<Connection> connection = std::move(*reader);
-  core::Result<Page> page = lookup_on(*connection, query);
-  release_reader(std::move(connection));
+  std::unique_ptr<Db> db = std::move(*reader);
+  core::Result<Page> page = lookup_on(*db, query);
+  release_reader(std::move(db));
   return page;
 }
 
-core::Result<Page> SqliteIndex::lookup_on(Connection& c, const Query& query) {
+core::Result<Page> SqliteIndex::lookup_on(Db& db, const Query& query) {
   Page page;
   if (query.limit == 0) return page;
   const ScanBounds b = scan_bounds(query);
@@ -636,50 +1115,66 @@ core::Result<Page> SqliteIndex::lookup_on(Connection& c, const Query& query) {
       query.attribute->second != "true" && query.attribute->second != "false") {
     return page;  // matches no record
   }
+  const std::int64_t key =
+      query.attribute ? entry_key(account_state(query.account), key_code(query.attribute->first),
+                                  query.attribute->second)
+                      : entry_key(account_state(query.account), kEveryRecord, "");
 
-  // One snapshot for the state, the keys, the events and their resources.
-  IAMD_TRY(c.run("BEGIN"));
-  RollbackGuard end_snapshot(c);
-  std::vector<Key> keys;
-  const std::size_t want = query.limit + 1;
-  if (!query.attribute || attribute_code(query.attribute->first) == 0) {
-    auto scan = ScanStream::open(c, query, b, b.window.first, 0);
-    if (!scan) return scan.error();
-    auto merged = merge(*scan, static_cast<ScanStream*>(nullptr), want);
-    if (!merged) return merged.error();
-    keys = std::move(*merged);
-  } else {
-    std::int64_t indexed_upto = 0;
-    std::optional<std::int64_t> tail_min;
-    {
-      auto s = c.prepare("SELECT indexed_upto, tail_min_time_us FROM audit_state");
-      if (!s) return s.error();
-      auto row = s->step();
-      if (!row) return row.error();
-      if (!*row) return service_failure("audit index: audit_state is empty");
-      indexed_upto = s->column_int64(0);
-      if (!s->column_text(1).empty()) tail_min = s->column_int64(1);
-    }
-    AttributeStream indexed(c, query, b);
-    IAMD_TRY(indexed.start());
-    std::optional<ScanStream> tail;
-    if (tail_min && *tail_min <= b.window.last) {
-      auto scan = ScanStream::open(c, query, b, *tail_min, indexed_upto);
-      if (!scan) return scan.error();
-      tail.emplace(std::move(*scan));
-    }
-    auto merged = merge(indexed, tail ? &*tail : nullptr, want);
-    if (!merged) return merged.error();
-    keys = std::move(*merged);
+  // One snapshot for the state, the runs, their blocks and the records.
+  IAMD_TRY(run(db, Sql::Begin));
+  Rollback end_snapshot(db);
+  std::int64_t pruned_before = 0;
+  std::int64_t pruned_upto = 0;
+  {
+    auto s = Stmt::of(db, Sql::ReadState);
+    if (!s) return s.error();
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) return service_failure("audit index: audit_state is empty");
+    pruned_before = s->int64(1);
+    pruned_upto = s->int64(2);
   }
-
-  const std::size_t n = std::min(keys.size(), query.limit);
-  for (std::size_t i = 0; i < n; ++i) {
-    auto record = read_record(c, query.account, keys[i].second);
+  std::vector<RunInfo> runs;
+  {
+    auto s = Stmt::of(db, Sql::RunsOverlapping);
+    if (!s) return s.error();
+    s->bind(1, b.window.first).bind(2, b.window.last);
+    auto found = runs_of(*s);
+    if (!found) return found.error();
+    runs = std::move(*found);
+  }
+  // The first entry after the cursor: (key, window.last, below_sequence - 1) in entry order.
+  const Entry target{key, b.window.last, b.below_sequence - 1};
+  std::vector<RunCursor> cursors;
+  cursors.reserve(runs.size());
+  for (const RunInfo& r : runs) {
+    cursors.emplace_back(r);
+    IAMD_TRY(cursors.back().seek(db, target));
+  }
+  auto live = [&](const RunCursor& c) {
+    return !c.done() && c.head().key == key && c.head().time >= b.window.first;
+  };
+  RecordReader reader(db);
+  Cursor last_taken;
+  while (true) {
+    RunCursor* best = nullptr;
+    for (RunCursor& c : cursors) {
+      if (live(c) && (!best || entry_less(c.head(), best->head()))) best = &c;
+    }
+    if (!best) break;
+    const Entry e = best->head();
+    IAMD_TRY(best->advance(db));
+    if (e.sequence <= pruned_upto && e.time < pruned_before) continue;
+    auto record = reader.read(e.sequence);
     if (!record) return record.error();
-    page.records.push_back(std::move(*record));
+    if (!*record || !matches(**record, query)) continue;  // lost, or a hash collision
+    if (page.records.size() == query.limit) {  // one more matches: there is a next page
+      page.next = last_taken;
+      break;
+    }
+    page.records.push_back(std::move(**record));
+    last_taken = Cursor{e.time, e.sequence};
   }
-  if (keys.size() > query.limit) page.next = Cursor{keys[n - 1].first, keys[n - 1].second};
   return page;
 }
 

@@ -2,73 +2,93 @@
 // The embedded audit::Index: its own SQLite database file (DATA_DIR/audit/index.db), apart from the
 // entity store's, so audit writes never wait for, nor invalidate, the store.
 //
-// Durability: WAL with synchronous=NORMAL. A commit survives a crash of the process but the last
-// ones may be lost on power loss; the JSON-lines files are the durable trail, this is the
-// queryable copy (a clean shutdown drains the broker, so nothing is lost then).
+// Layout (schema version 2; sqlite_index.cc has the tables). The writer's cost per record had to
+// fall from ~28 us to a few: SQLite spends about a microsecond per row inserted, a B-tree entry
+// inserted at a scattered place dirties a whole page, and everything written to a WAL database
+// is copied three times (WAL, checkpoint read, database). So a record is never a row of its own:
+//   - each write() batch is one row of `batches` pointing at the batch's records, serialized,
+//     appended to a segment file beside the database (INDEX-records-NNNNNN, 64 MB each): written
+//     once, read back by slices (pread). The row commits after the bytes are written, and at
+//     open the current segment is cut back to the last committed batch;
+//   - the lookup entries, one per (record, attribute value) including one per record for lookups
+//     without an attribute, are 24-byte (key, time, sequence) triples, key a 64-bit hash of
+//     (account, attribute, value). They are kept in sorted runs (a log-structured merge): a batch
+//     adds one run at level 0, and `merge_fanout` runs of one level are merged into one of the
+//     next. A run is a sequence of blocks (rows of a few hundred entries) found by their last
+//     entry, so a lookup is one range scan per run: at most (fanout - 1) runs per level.
+// A lookup merges the runs' ranges newest first, reads each candidate's record and checks it
+// really matches (a hash collision then costs a read, never a wrong answer).
+//
+// Durability: WAL with synchronous=NORMAL; every write() (batch + run + merges) is one
+// transaction, so a crash of the process (kill -9) leaves the index as of the last commit. Power
+// loss may lose the last commits, and, since segment files are never synced, records whose bytes
+// had not reached the disk: lookups skip a record they cannot read back (it reads as zeros,
+// which decodes to nothing or to a record of no account). The JSON-lines files are the durable
+// trail, this is the queryable copy (a clean shutdown drains the broker, so nothing is lost then).
 // Concurrency: write(), maintain() and prune() run on the broker's writer thread over one writer
 // connection; lookup() runs on request threads over pooled reader connections, which in WAL mode
 // never wait for the writer.
 //
-// Cost: a record's attribute entries (EventId, EventName, Username, AccessKeyId, ResourceName) are
-// not indexed one by one as it is written: scattered B-tree inserts dirty about one page per entry
-// per commit, which made write() twice as expensive. They are added in bulk, sorted, once
-// `index_chunk` records are waiting and at every maintain(); until then lookups scan those few
-// records (the "tail") and merge them in. See sqlite_index.cc for the schema.
-//
-// The schema is an on-disk format; it carries its version in audit_schema, and a file of a newer
-// version, or one that is not an audit index, is refused at open.
+// The schema is an on-disk format; it carries its version in audit_schema. A file of another
+// version (version 1 included: that layout was never released), or one that is not an audit
+// index, is refused at open.
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "audit/index.h"
 
-namespace iamd::store::sqlite {
-class Connection;
-}
-
 namespace iamd::audit {
+
+namespace sqlite_detail {
+class Db;
+}
 
 class SqliteIndex final : public Index {
  public:
   struct Options {
-    /// Records written before their attribute entries are added in bulk (also done at every
-    /// maintain()). Bigger: cheaper writes, longer tail scans. Tests use tiny values.
-    std::size_t index_chunk = 4096;
+    /// Runs of one level merged into one run of the next level (at least 2). Bigger: cheaper
+    /// writes (fewer rewrites per entry), more runs for a lookup to probe. Tests use tiny values.
+    std::size_t merge_fanout = 16;
   };
 
   /// Opens the index at `path`, creating the file and its schema when absent (the directory must
   /// exist). Throws std::runtime_error (startup only) when the file cannot be opened or created,
-  /// is not an SQLite database, is another kind of SQLite database, or has a newer schema.
+  /// is not an SQLite database, is another kind of SQLite database, or has another schema version.
   SqliteIndex(const std::string& path, Options options);
   explicit SqliteIndex(const std::string& path) : SqliteIndex(path, Options{}) {}
   ~SqliteIndex() override;
   SqliteIndex(const SqliteIndex&) = delete;
   SqliteIndex& operator=(const SqliteIndex&) = delete;
 
-  /// The schema version this binary creates and accepts at most.
-  static constexpr int kSchemaVersion = 1;
+  /// The schema version this binary creates and accepts.
+  static constexpr int kSchemaVersion = 2;
 
-  /// One transaction per batch. On failure nothing of the batch is kept.
+  /// One transaction per batch (the batch, its run and any merges it triggers). On failure
+  /// nothing of the batch is kept.
   core::Status write(std::span<const Record> batch) override;
-  /// Adds the waiting records' attribute entries (a failure is retried at the next call).
+  /// Nothing to do: runs are merged as they fill up, within write().
   void maintain(core::TimePoint now) override;
   core::Result<Page> lookup(const Query& query) override;
+  /// Hides records older than `before` at once and drops the batches and runs holding only such
+  /// records; the remaining hidden entries are dropped as their runs are merged.
   core::Status prune(core::TimePoint before) override;
 
   const std::string& path() const { return path_; }
 
  private:
-  core::Result<std::unique_ptr<store::sqlite::Connection>> acquire_reader();
-  void release_reader(std::unique_ptr<store::sqlite::Connection> reader);
-  core::Result<Page> lookup_on(store::sqlite::Connection& reader, const Query& query);
-  /// Within the writer's open transaction: the attribute entries of every event after
-  /// indexed_upto_, which then becomes last_sequence.
-  core::Status index_tail(std::int64_t last_sequence);
+  core::Result<std::unique_ptr<sqlite_detail::Db>> acquire_reader();
+  void release_reader(std::unique_ptr<sqlite_detail::Db> reader);
+  core::Result<Page> lookup_on(sqlite_detail::Db& reader, const Query& query);
+  /// Within the writer's open transaction: merges `level`'s runs while it holds merge_fanout.
+  core::Status merge_full_levels(int level);
+  /// Opens segment_ for appending at segment_end_, dropping anything written past it.
+  core::Status open_segment();
+  /// Removes segment files below `keep_from` and above segment_.
+  void remove_segments_outside(std::int64_t keep_from);
 
   std::string path_;
   Options options_;
@@ -76,14 +96,20 @@ class SqliteIndex final : public Index {
   // The writer connection: used by the broker's writer thread only, but write(), maintain() and
   // prune() take the mutex anyway so that a stray second caller cannot corrupt its state.
   std::mutex writer_mutex_;
-  std::unique_ptr<store::sqlite::Connection> writer_;
-  // Mirrors of what the database holds (audit_state, max(sequence)), valid between transactions.
-  std::int64_t last_sequence_ = 0;   // the highest sequence committed
-  std::int64_t indexed_upto_ = 0;    // events up to here have their attribute entries
-  std::optional<std::int64_t> tail_min_time_us_;  // earliest time among the later events
+  std::unique_ptr<sqlite_detail::Db> writer_;
+  // Mirrors of what the database holds, valid between transactions.
+  std::int64_t last_sequence_ = 0;  // the highest sequence committed
+  std::int64_t next_run_ = 1;       // ids for new runs and blocks
+  std::int64_t next_block_ = 1;
+  std::int64_t pruned_before_ = 0;  // records up to pruned_upto_ older than this are gone
+  std::int64_t pruned_upto_ = 0;
+  // The segment file batch bodies are appended to, and its committed length.
+  std::int64_t segment_ = 1;
+  int segment_fd_ = -1;
+  std::int64_t segment_end_ = 0;
 
   std::mutex readers_mutex_;
-  std::vector<std::unique_ptr<store::sqlite::Connection>> idle_readers_;
+  std::vector<std::unique_ptr<sqlite_detail::Db>> idle_readers_;
 };
 
 }  // namespace iamd::audit
