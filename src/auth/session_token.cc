@@ -1,10 +1,12 @@
 #include "auth/session_token.h"
 
+#include <array>
 #include <cstring>
 
 #include "crypto/aead.h"
 #include "crypto/base64.h"
 #include "crypto/bytes.h"
+#include "crypto/constant_time.h"
 
 namespace iamd::auth {
 namespace {
@@ -157,6 +159,130 @@ core::Result<Session> decode(std::string_view bytes) {
   return s;
 }
 
+// base64 as crypto::base64_decode reads it (padded, canonical, the standard alphabet), decoded
+// into `out`, which keeps its capacity between tokens. Four characters at a time through one
+// table: a character outside the alphabet has its high bit set and is noticed once, at the end,
+// instead of by a branch per character. Every request with temporary credentials decodes a token
+// of several hundred characters, and this is most of the cost of opening it.
+constexpr std::array<std::uint8_t, 256> kBase64Values = [] {
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::array<std::uint8_t, 256> values{};
+  values.fill(0x80);
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+    values[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::uint8_t>(i);
+  }
+  return values;
+}();
+
+bool decode_base64(std::string_view text, std::string& out) {
+  const std::size_t n = text.size();
+  if (n % 4 != 0) return false;
+  if (n == 0) {
+    out.clear();
+    return true;
+  }
+  // '=' only as the last one or two characters; anywhere else it is outside the alphabet.
+  const std::size_t pad = text[n - 1] != '=' ? 0 : text[n - 2] != '=' ? 1 : 2;
+  out.resize(n / 4 * 3 - pad);
+  auto value = [&](std::size_t i) -> std::uint32_t {
+    return kBase64Values[static_cast<unsigned char>(text[i])];
+  };
+  std::uint32_t bad = 0;
+  char* p = out.data();
+  const std::size_t whole = pad == 0 ? n : n - 4;  // quanta without padding
+  for (std::size_t i = 0; i < whole; i += 4) {
+    const std::uint32_t a = value(i), b = value(i + 1), c = value(i + 2), d = value(i + 3);
+    bad |= a | b | c | d;
+    const std::uint32_t v = a << 18 | b << 12 | c << 6 | d;
+    p[0] = static_cast<char>(v >> 16);
+    p[1] = static_cast<char>(v >> 8);
+    p[2] = static_cast<char>(v);
+    p += 3;
+  }
+  if (pad != 0) {
+    const std::uint32_t a = value(n - 4), b = value(n - 3);
+    const std::uint32_t c = pad == 1 ? value(n - 2) : 0;
+    bad |= a | b | c;
+    const std::uint32_t v = a << 18 | b << 12 | c << 6;
+    *p++ = static_cast<char>(v >> 16);
+    if (pad == 1) *p++ = static_cast<char>(v >> 8);
+    // Canonical form: the bits the padding drops must be zero.
+    if ((v & (pad == 1 ? 0xffu : 0xffffu)) != 0) return false;
+  }
+  return (bad & 0x80) == 0;
+}
+
+// Tokens opened lately on this thread, each with the key that opened it. A client sends the same
+// token with every request of its session, so most opens end here: the token is compared byte
+// for byte, and the keyring asked whether it still holds the very same key under that id (a key
+// pruned or replaced since makes the entry useless, as it would make opening fail). The token
+// and the key decide what opening gives, so what is found here is exactly that; expiry is the
+// caller's to check either way. Per thread, so no lock; direct-mapped by the token's nonce,
+// which is random for every token sealed (an attacker choosing nonces can only evict entries).
+// Session secrets held here are wiped when an entry is replaced or the thread ends.
+class OpenedTokens {
+ public:
+  static constexpr std::size_t kSlots = 32;
+  static constexpr std::size_t kMaxTokenBytes = 4096;  // larger tokens are opened every time
+
+  const Session* find(std::string_view token, const Keyring& keyring) const {
+    const Entry& e = entries_[slot(token)];
+    if (!e.used || e.token != token) return nullptr;
+    const Keyring::Key* key = keyring.find(e.key_id);
+    if (key == nullptr ||
+        !crypto::constant_time_equal(crypto::as_chars(*key), crypto::as_chars(e.key))) {
+      return nullptr;
+    }
+    return &e.session;
+  }
+
+  void remember(std::string_view token, std::uint32_t key_id, const Keyring::Key& key,
+                const Session& session) {
+    if (token.size() > kMaxTokenBytes || token.size() < kNonceEnd) return;
+    Entry& e = entries_[slot(token)];
+    e.token.assign(token);
+    e.key_id = key_id;
+    e.key = key;
+    e.session = session;
+    e.used = true;
+  }
+
+ private:
+  // The base64 characters [12, 28) encode the token's bytes 9..20: its AES-GCM nonce.
+  static constexpr std::size_t kNonceBegin = 12;
+  static constexpr std::size_t kNonceEnd = 28;
+
+  struct Entry {
+    Entry() = default;
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+    ~Entry() { crypto::secure_wipe(key); }
+    std::string token;
+    std::uint32_t key_id = 0;
+    Keyring::Key key{};
+    Session session;
+    bool used = false;
+  };
+
+  static std::size_t slot(std::string_view token) {
+    if (token.size() < kNonceEnd) return 0;
+    std::uint64_t a;
+    std::uint64_t b;
+    std::memcpy(&a, token.data() + kNonceBegin, sizeof a);
+    std::memcpy(&b, token.data() + kNonceBegin + 8, sizeof b);
+    const std::uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ULL)) * 0xD6E8FEB86659FD93ULL;
+    return static_cast<std::size_t>(h >> 32) % kSlots;
+  }
+
+  std::array<Entry, kSlots> entries_;
+};
+
+OpenedTokens& opened_tokens() {
+  thread_local OpenedTokens tokens;
+  return tokens;
+}
+
 std::string header(std::uint32_t key_id) {
   std::string h(kMagic);
   h.push_back(static_cast<char>(kVersion));
@@ -196,9 +322,13 @@ std::string seal_session(const Session& session, const Keyring& keyring, core::R
 
 core::Result<Session> open_session(std::string_view token, const Keyring& keyring) {
   if (token.empty() || token.size() > kMaxSessionTokenBytes) return invalid();
-  auto raw = crypto::base64_decode(token);
-  if (!raw || raw->size() < kHeaderBytes + crypto::kAes256GcmOverheadBytes) return invalid();
-  std::string_view bytes = *raw;
+  OpenedTokens& opened = opened_tokens();
+  if (const Session* known = opened.find(token, keyring)) return *known;
+  thread_local std::string raw;  // not secret: the token is ciphertext
+  if (!decode_base64(token, raw) || raw.size() < kHeaderBytes + crypto::kAes256GcmOverheadBytes) {
+    return invalid();
+  }
+  const std::string_view bytes = raw;
   if (bytes.substr(0, 4) != kMagic || static_cast<std::uint8_t>(bytes[4]) != kVersion) {
     return invalid();
   }
@@ -213,6 +343,7 @@ core::Result<Session> open_session(std::string_view token, const Keyring& keyrin
   auto session = decode(std::string_view(reinterpret_cast<const char*>(plain->data()),
                                          plain->size()));
   crypto::secure_wipe(*plain);
+  if (session) opened.remember(token, key_id, *key, *session);
   return session;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "crypto/base64.h"
 #include "crypto/csprng.h"
 
@@ -101,6 +103,54 @@ TEST(SessionToken, OldKeysStillOpenAfterRotation) {
   EXPECT_TRUE(open_session(old_token, k));
   EXPECT_TRUE(open_session(new_token, k));
   EXPECT_NE(old_token.substr(0, 12), new_token.substr(0, 12));  // the key id differs
+}
+
+TEST(SessionToken, AnOpenedTokenStillNeedsItsKey) {
+  // Opened tokens are kept per thread; keeping one must not outlive the key that opened it.
+  crypto::SystemRandom random;
+  Keyring k = keyring_with(7, 0x42);
+  const std::string token = seal_session(sample(), k, random);
+  ASSERT_TRUE(open_session(token, k));
+  ASSERT_TRUE(open_session(token, k));                       // now from what this thread keeps
+  EXPECT_FALSE(open_session(token, keyring_with(7, 0x43)));  // same id, another key
+  EXPECT_FALSE(open_session(token, keyring_with(8, 0x42)));  // the key under another id
+  EXPECT_FALSE(open_session(token, Keyring()));              // pruned
+  auto again = open_session(token, keyring_with(7, 0x42));   // an equal keyring still opens it
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->arn, sample().arn);
+  EXPECT_EQ(again->secret_access_key.reveal(), sample().secret_access_key.reveal());
+}
+
+TEST(SessionToken, OnlyTheExactTokenTextOpens) {
+  // The token's base64 is read as strictly as crypto::base64_decode reads it: any other text,
+  // even one that decodes to the same bytes (set padding bits), is refused. Each of the three
+  // padding cases, with every character of the alphabet and a few others at the last positions.
+  crypto::SystemRandom random;
+  Keyring k = keyring_with(7, 0x42);
+  std::set<std::size_t> paddings;
+  for (int extra = 0; extra < 3; ++extra) {
+    Session s = sample();
+    s.session_name += std::string(static_cast<std::size_t>(extra), 'x');
+    const std::string token = seal_session(s, k, random);
+    paddings.insert(token.size() - token.find_last_not_of('='));
+    ASSERT_TRUE(open_session(token, k));
+    const std::string others =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n.";
+    const std::size_t data_end = token.find_last_not_of('=') + 1;
+    for (std::size_t at : {std::size_t{0}, std::size_t{13}, data_end - 2, data_end - 1, data_end,
+                           token.size() - 1}) {
+      if (at >= token.size()) continue;
+      for (char c : others) {
+        std::string variant = token;
+        variant[at] = c;
+        if (variant == token) continue;
+        EXPECT_FALSE(open_session(variant, k)) << "position " << at << " '" << c << "'";
+      }
+    }
+    EXPECT_FALSE(open_session(token + "====", k));
+    EXPECT_FALSE(open_session(token.substr(0, token.size() - 4), k));
+  }
+  EXPECT_EQ(paddings.size(), 3u) << "not every padding case was covered";
 }
 
 TEST(Base64, RoundTripAndRejectsNonCanonical) {

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "auth/sigv4/errors.h"
 #include "auth/sigv4/query.h"
 #include "auth/sigv4/swar.h"
+#include "auth/sigv4/text.h"
 #include "core/strings.h"
 #include "crypto/sha256.h"
 
@@ -21,6 +23,58 @@ constexpr std::array<bool, 256> kSpace = [] {
 }();
 
 bool is_space(char c) { return kSpace[static_cast<unsigned char>(c)]; }
+
+// The request's header names by length, a byte each (255 standing for 255 or more), eight to a
+// word: looking a name up then compares it only with the headers as long as it (usually one),
+// found with a few word operations rather than a branch per header. Requests with more than
+// kIndexed headers are searched header by header.
+class HeaderIndex {
+ public:
+  static constexpr std::size_t kIndexed = 64;
+
+  explicit HeaderIndex(const SignableRequest& request) : headers_(request.headers) {
+    if (headers_.size() > kIndexed) return;
+    words_ = (headers_.size() + 7) / 8;
+    if (words_ != 0) lengths_[words_ - 1] = 0;  // the padding after the last header
+    auto* lengths = reinterpret_cast<unsigned char*>(lengths_);
+    for (std::size_t i = 0; i < headers_.size(); ++i) {
+      lengths[i] = static_cast<unsigned char>(std::min<std::size_t>(headers_[i].first.size(), 255));
+    }
+  }
+
+  /// Calls `f(value)` for each header named `lower` (given in lower case), in arrival order.
+  template <typename F>
+  void for_each(std::string_view lower, F&& f) const {
+    if (headers_.size() > kIndexed) {
+      for (const auto& [name, value] : headers_) {
+        if (is_header_named(name, lower)) f(value);
+      }
+      return;
+    }
+    const auto key = static_cast<unsigned char>(std::min<std::size_t>(lower.size(), 255));
+    for (std::size_t w = 0; w < words_; ++w) {
+      for (std::uint64_t m = swar::equal_to(lengths_[w], key); m != 0; m &= m - 1) {
+        const std::size_t i = 8 * w + swar::first(m);
+        if (i >= headers_.size()) break;  // the zero padding, for an empty name
+        if (is_header_named(headers_[i].first, lower)) f(headers_[i].second);
+      }
+    }
+  }
+
+  /// The value of the first header named `lower`, if any.
+  std::optional<std::string_view> find(std::string_view lower) const {
+    std::optional<std::string_view> found;
+    for_each(lower, [&](std::string_view value) {
+      if (!found) found = value;
+    });
+    return found;
+  }
+
+ private:
+  const std::vector<std::pair<std::string_view, std::string_view>>& headers_;
+  std::size_t words_ = 0;
+  std::uint64_t lengths_[kIndexed / 8];
+};
 
 // botocore's remove_dot_segments, which is what clients sign: RFC 3986 §5.2.4 plus collapsing
 // repeated slashes. A trailing slash survives only if something is left before it. Segments are
@@ -72,16 +126,19 @@ std::size_t first_untidy(std::string_view value) {
   return n;
 }
 
-void append_trimall(std::string& out, std::string_view value) {
+// trimall(value) written at `out`, which has room for value.size() bytes (trimall never
+// lengthens a value); returns where it ends.
+char* write_trimall(char* out, std::string_view value) {
   std::size_t begin = 0;
   std::size_t end = value.size();
   while (begin < end && is_space(value[begin])) ++begin;
   while (end > begin && is_space(value[end - 1])) --end;
   value = value.substr(begin, end - begin);
   // Values are nearly always clean already: copy up to the first byte trimall would change in
-  // one append, and walk byte by byte only from there.
+  // one go, and walk byte by byte only from there.
   std::size_t i = first_untidy(value);
-  out.append(value.data(), i);
+  std::memcpy(out, value.data(), i);
+  out += i;
   bool pending_space = false;
   for (; i < value.size(); ++i) {
     const char c = value[i];
@@ -89,10 +146,17 @@ void append_trimall(std::string& out, std::string_view value) {
       pending_space = true;
       continue;
     }
-    if (pending_space) out.push_back(' ');
-    out.push_back(c);
+    if (pending_space) *out++ = ' ';
+    *out++ = c;
     pending_space = false;
   }
+  return out;
+}
+
+void append_trimall(std::string& out, std::string_view value) {
+  const std::size_t start = out.size();
+  out.resize(start + value.size());
+  out.resize(static_cast<std::size_t>(write_trimall(out.data() + start, value) - out.data()));
 }
 
 struct EncodedParameter {
@@ -138,49 +202,72 @@ void append_canonical_query_string(std::string& out, std::string_view raw_query,
   }
 }
 
-bool append_canonical_headers(std::string& out, const SignableRequest& request,
-                              std::span<const std::string> signed_headers) {
-  for (const std::string& name : signed_headers) {
-    out += name;
-    out.push_back(':');
+// Room enough for the canonical headers of `request`: each signed name with ':' and '\n', and
+// each request header's value with a ',' (a header joins at most one line; trimall never
+// lengthens a value).
+std::size_t canonical_headers_bound(const SignableRequest& request,
+                                    const SignedHeaders& signed_headers) {
+  std::size_t bound = signed_headers.line().size() + 2 * signed_headers.size();
+  for (const auto& header : request.headers) bound += header.second.size() + 1;
+  return bound;
+}
+
+// One "name:value\n" line per signed header, written at `out`, which has room for
+// canonical_headers_bound(); returns where they end, or nullptr if a signed header is missing.
+char* write_canonical_headers(char* out, const HeaderIndex& headers,
+                              const SignedHeaders& signed_headers) {
+  for (const std::string_view name : signed_headers) {
+    out = copy_text(out, name);
+    *out++ = ':';
     bool found = false;
-    for (const auto& [header_name, value] : request.headers) {
-      if (!is_header_named(header_name, name)) continue;
-      if (found) out.push_back(',');
-      append_trimall(out, value);
+    headers.for_each(name, [&](std::string_view value) {
+      if (found) *out++ = ',';
+      out = write_trimall(out, value);
       found = true;
-    }
-    if (!found) return false;
-    out.push_back('\n');
+    });
+    if (!found) return nullptr;
+    *out++ = '\n';
   }
-  return true;
+  return out;
 }
 
-void append_signed_headers_line(std::string& out, std::span<const std::string> signed_headers) {
-  for (std::size_t i = 0; i < signed_headers.size(); ++i) {
-    if (i > 0) out.push_back(';');
-    out += signed_headers[i];
-  }
-}
-
-core::Status append_hashed_payload(std::string& out, const SignableRequest& request) {
-  const std::size_t start = out.size();
-  crypto::append_hex(out, crypto::sha256(request.body));
-  const auto header = find_header(request, "x-amz-content-sha256");
-  if (!header) return {};
+// The client's X-Amz-Content-SHA256, checked against the body's hash we wrote at `hex` and then
+// written over it verbatim (any case), as the client signed it. Rare, so out of line.
+[[gnu::noinline]] core::Status use_declared_payload_hash(char* hex, std::string_view declared) {
   // Trusting the header without this check would let a body be swapped under a valid signature.
   // The hash has no whitespace, so trimall(header) can only equal it when the header is the hash
   // with outer whitespace: trimming the ends decides, and then it is what the client signed.
-  std::string_view declared = *header;
   while (!declared.empty() && is_space(declared.front())) declared.remove_prefix(1);
   while (!declared.empty() && is_space(declared.back())) declared.remove_suffix(1);
-  if (!core::iequals(declared, std::string_view(out).substr(start))) {
-    return core::Error{core::ErrorCode::SignatureDoesNotMatch,
-                       "The provided 'x-amz-content-sha256' header does not match what was "
-                       "computed."};
+  if (!core::iequals(declared, std::string_view(hex, 2 * crypto::kSha256Bytes))) {
+    return signature_does_not_match(
+        "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
-  out.replace(start, std::string::npos, declared);  // verbatim, as the client signed it
+  std::memcpy(hex, declared.data(), declared.size());
   return {};
+}
+
+// HashedPayload (64 hex digits) written at `out`.
+core::Status write_hashed_payload(char* out, const SignableRequest& request,
+                                  const HeaderIndex& headers) {
+  const crypto::Sha256Digest hash = crypto::sha256(request.body);
+  write_hex(out, hash.data(), hash.size());
+  const auto declared = headers.find("x-amz-content-sha256");
+  return declared ? use_declared_payload_hash(out, *declared) : core::Status{};
+}
+
+// Method, URI and query with their '\n's, appended, for any request but the ones IAM and STS
+// get ("/" and no query), which append_canonical_request writes directly.
+[[gnu::noinline]] void append_general_head(std::string& out, std::string_view method,
+                                           const RequestTarget& target, CanonicalForm form,
+                                           std::span<const std::string_view> excluded) {
+  out.reserve(out.size() + 512 + target.path.size() + 2 * target.query.size());
+  out += method;
+  out.push_back('\n');
+  append_canonical_uri(out, target.path, form.path);
+  out.push_back('\n');
+  append_canonical_query_string(out, target.query, excluded);
+  out.push_back('\n');
 }
 
 }  // namespace
@@ -205,21 +292,21 @@ std::string trimall(std::string_view value) {
 }
 
 core::Result<std::string> canonical_headers(const SignableRequest& request,
-                                            std::span<const std::string> signed_headers) {
-  std::string out;
-  if (!append_canonical_headers(out, request, signed_headers)) return signature_does_not_match();
+                                            const SignedHeaders& signed_headers) {
+  std::string out(canonical_headers_bound(request, signed_headers), '\0');
+  const char* end = write_canonical_headers(out.data(), HeaderIndex(request), signed_headers);
+  if (end == nullptr) return signature_does_not_match();
+  out.resize(static_cast<std::size_t>(end - out.data()));
   return out;
 }
 
-std::string signed_headers_line(std::span<const std::string> signed_headers) {
-  std::string out;
-  append_signed_headers_line(out, signed_headers);
-  return out;
+std::string signed_headers_line(const SignedHeaders& signed_headers) {
+  return std::string(signed_headers.line());
 }
 
 core::Result<std::string> hashed_payload(const SignableRequest& request) {
-  std::string out;
-  IAMD_TRY(append_hashed_payload(out, request));
+  std::string out(2 * crypto::kSha256Bytes, '\0');
+  IAMD_TRY(write_hashed_payload(out.data(), request, HeaderIndex(request)));
   return out;
 }
 
@@ -227,27 +314,35 @@ core::Status append_canonical_request(std::string& out, const SignableRequest& r
                                       const ParsedSignature& signature, CanonicalForm form) {
   static constexpr std::array<std::string_view, 2> kPresignedExcluded = {"X-Amz-Signature",
                                                                          "X-Amz-Security-Token"};
-  std::span<const std::string_view> excluded;
-  if (signature.presigned) {
-    excluded =
-        std::span(kPresignedExcluded).first(form.query_token == QuerySecurityToken::Signed ? 1 : 2);
-  }
   const RequestTarget target = split_target(request.target);
-
-  out.reserve(out.size() + 512 + target.path.size() + 2 * target.query.size());
-  out += request.method;
-  out.push_back('\n');
-  append_canonical_uri(out, target.path, form.path);
-  out.push_back('\n');
-  append_canonical_query_string(out, target.query, excluded);
-  out.push_back('\n');
-  if (!append_canonical_headers(out, request, signature.signed_headers)) {
-    return signature_does_not_match();
+  const HeaderIndex headers(request);
+  const SignedHeaders& signed_headers = signature.signed_headers;
+  const std::string_view line = signed_headers.line();
+  // Everything after the query is sized up front and written in place.
+  const std::size_t rest = canonical_headers_bound(request, signed_headers) + 1 + line.size() + 1 +
+                           2 * crypto::kSha256Bytes;
+  char* p;
+  if (target.path == "/" && target.query.empty()) {
+    p = extend(out, request.method.size() + 4 + rest);
+    p = copy_text(p, request.method);
+    p = copy_text(p, "\n/\n\n");
+  } else {
+    std::span<const std::string_view> excluded;
+    if (signature.presigned) {
+      excluded = std::span(kPresignedExcluded)
+                     .first(form.query_token == QuerySecurityToken::Signed ? 1 : 2);
+    }
+    append_general_head(out, request.method, target, form, excluded);
+    p = extend(out, rest);
   }
-  out.push_back('\n');
-  append_signed_headers_line(out, signature.signed_headers);
-  out.push_back('\n');
-  return append_hashed_payload(out, request);
+  p = write_canonical_headers(p, headers, signed_headers);
+  if (p == nullptr) return signature_does_not_match();
+  *p++ = '\n';
+  p = copy_text(p, line);
+  *p++ = '\n';
+  IAMD_TRY(write_hashed_payload(p, request, headers));
+  truncate_at(out, p + 2 * crypto::kSha256Bytes);
+  return {};
 }
 
 core::Result<std::string> canonical_request(const SignableRequest& request,

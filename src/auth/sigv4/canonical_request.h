@@ -49,10 +49,10 @@ std::string trimall(std::string_view value);
 /// headers are joined with ',' in arrival order, each value trimall'ed. A signed header missing
 /// from the request is SignatureDoesNotMatch.
 core::Result<std::string> canonical_headers(const SignableRequest& request,
-                                            std::span<const std::string> signed_headers);
+                                            const SignedHeaders& signed_headers);
 
 /// The signed header names joined with ';'.
-std::string signed_headers_line(std::span<const std::string> signed_headers);
+std::string signed_headers_line(const SignedHeaders& signed_headers);
 
 /// Hex SHA-256 of the body. An X-Amz-Content-SHA256 header must equal it (any hex case) and is
 /// then used verbatim, as botocore does; anything else, UNSIGNED-PAYLOAD included, is

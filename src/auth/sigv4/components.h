@@ -31,9 +31,9 @@ std::optional<Credential> split_credential(std::string_view value);
 /// HTTP token, a name repeats, or there are more than kMaxSignedHeaders.
 std::optional<std::vector<std::string>> split_signed_headers(std::string_view value);
 
-/// split_signed_headers() into `out` (replacing its contents, reusing its strings' capacity),
-/// false where that gives nullopt (`out` then holds garbage).
-bool split_signed_headers_into(std::string_view value, std::vector<std::string>& out);
+/// split_signed_headers() into `out` (replacing its contents, reusing its capacity), false where
+/// that gives nullopt (`out` then holds some other list).
+bool split_signed_headers_into(std::string_view value, SignedHeaders& out);
 
 /// 64 hex digits, returned lower-case; nullopt otherwise.
 std::optional<std::string> normalize_signature(std::string_view value);
@@ -54,7 +54,7 @@ inline constexpr std::size_t kMaxSignedHeaderBytes = 64 * 1024;
 /// IncompleteSignature unless every header named in `signed_headers` is at most
 /// kMaxHeaderValueBytes and all of them together at most kMaxSignedHeaderBytes.
 core::Status check_signed_header_sizes(const SignableRequest& request,
-                                       const std::vector<std::string>& signed_headers);
+                                       const SignedHeaders& signed_headers);
 
 /// `s` without leading and trailing spaces and tabs.
 std::string_view trim(std::string_view s);

@@ -42,6 +42,7 @@ class SigningKeySlots {
             Key& out) const {
     ScopeWords scope;
     if (!encode(date, region, service, scope)) return false;
+#pragma GCC unroll 1  // one copy of read(): the verifier's hot path is kept small
     for (const Slot& slot : slots_) {
       if (read(slot, scope, out)) return true;
     }

@@ -85,13 +85,11 @@ core::Status fill_scope(ParsedSignature& out, const Found& found) {
         "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
   }
   assign_credential(out, *credential);
-  auto signed_headers = split_signed_headers(*found[kSignedHeaders]);
-  if (!signed_headers) {
+  if (!split_signed_headers_into(*found[kSignedHeaders], out.signed_headers)) {
     return incomplete_signature("X-Amz-SignedHeaders is malformed; expecting at most " +
                                 std::to_string(kMaxSignedHeaders) +
                                 " distinct header names separated by ';'.");
   }
-  out.signed_headers = std::move(*signed_headers);
   auto signature = normalize_signature(*found[kSignature]);
   if (!signature) {
     return incomplete_signature(

@@ -2,10 +2,15 @@
 // The transport-free view of a request that SigV4 works on, and what parse() finds in it.
 // Nothing here knows Beast: http/ builds a SignableRequest from whatever it parsed.
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <iterator>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +46,93 @@ struct SignableRequest {
   std::string_view body;
 };
 
+/// A SignedHeaders list: lower-case names, sorted, without duplicates, as parse() leaves it (one
+/// built by hand holds what it was given, in that order). Kept as the line that enters the
+/// canonical request ("content-type;host;x-amz-date") plus where each name ends: refilling the
+/// one a thread reuses is a single copy, and the canonical request takes the line as it is.
+/// Reads like a container of string_views.
+class SignedHeaders {
+ public:
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const std::string_view*;
+    using reference = std::string_view;
+    const_iterator() = default;
+    std::string_view operator*() const { return (*list_)[index_]; }
+    const_iterator& operator++() {
+      ++index_;
+      return *this;
+    }
+    const_iterator operator++(int) {
+      const_iterator before = *this;
+      ++index_;
+      return before;
+    }
+    bool operator==(const const_iterator& other) const { return index_ == other.index_; }
+
+   private:
+    friend class SignedHeaders;
+    const_iterator(const SignedHeaders* list, std::size_t index) : list_(list), index_(index) {}
+    const SignedHeaders* list_ = nullptr;
+    std::size_t index_ = 0;
+  };
+  using iterator = const_iterator;
+  using value_type = std::string_view;
+
+  SignedHeaders() = default;
+  SignedHeaders(std::initializer_list<std::string_view> names) { assign(names); }
+  SignedHeaders(const std::vector<std::string>& names) { assign(names); }  // NOLINT: a list as-is
+
+  /// Replaces the list with `names`, in the order given.
+  template <typename Range>
+  void assign(const Range& names) {
+    clear();
+    for (const auto& name : names) push_back(name);
+  }
+  void clear() {
+    line_.clear();
+    count_ = 0;
+  }
+  /// Appends a name. At most kMaxSignedHeaders: std::length_error beyond (no request can carry
+  /// more, so only a list built by hand can get there).
+  void push_back(std::string_view name) {
+    if (count_ == kMaxSignedHeaders) throw std::length_error("more than kMaxSignedHeaders names");
+    if (count_ != 0) line_.push_back(';');
+    line_.append(name);
+    ends_[count_++] = static_cast<std::uint32_t>(line_.size());
+  }
+
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  std::string_view operator[](std::size_t i) const {
+    const std::size_t start = i == 0 ? 0 : ends_[i - 1] + 1;
+    return std::string_view(line_.data() + start, ends_[i] - start);
+  }
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, count_}; }
+  /// The names joined with ';': the canonical request's SignedHeaders line.
+  std::string_view line() const { return line_; }
+  std::vector<std::string> to_vector() const { return {begin(), end()}; }
+
+  friend bool operator==(const SignedHeaders& a, const SignedHeaders& b) {
+    return a.line_ == b.line_ && a.count_ == b.count_ &&
+           std::equal(a.ends_.begin(), a.ends_.begin() + a.count_, b.ends_.begin());
+  }
+  friend bool operator==(const SignedHeaders& a, const std::vector<std::string>& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+  }
+
+ private:
+  // The parser fills both at once (components.cc).
+  friend bool split_signed_headers_into(std::string_view value, SignedHeaders& out);
+  std::string line_;
+  std::size_t count_ = 0;
+  std::array<std::uint32_t, kMaxSignedHeaders> ends_{};  // one past each name's end in line_
+};
+
 /// The SigV4 data of one request, from the Authorization header or the presigned query.
 struct ParsedSignature {
   std::string access_key_id;
@@ -49,7 +141,7 @@ struct ParsedSignature {
   std::string service;
   std::string terminator;
   /// Lower-case, sorted, without duplicates; always contains "host".
-  std::vector<std::string> signed_headers;
+  SignedHeaders signed_headers;
   std::string signature;  ///< 64 lower-case hex characters
   /// RequestDateTime as it enters the string to sign (YYYYMMDD'T'HHMMSS'Z'), also when the client
   /// sent only an RFC 1123 Date header.

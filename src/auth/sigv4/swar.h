@@ -63,6 +63,17 @@ constexpr std::uint64_t equal_to(std::uint64_t x, unsigned char c) {
 /// ASCII lower case: 'A'..'Z' gain 0x20, every other byte stays.
 constexpr std::uint64_t to_lower(std::uint64_t x) { return x | (in_range(x, 'A', 'Z') >> 2); }
 
+/// The lower-case hex of the four bytes of `bytes` (byte 0 first), as eight characters. No
+/// table and no branch: the time does not depend on the bytes, which may be a MAC.
+constexpr std::uint64_t hex_lower(std::uint32_t bytes) {
+  std::uint64_t x = bytes;
+  x = (x | x << 16) & 0x0000FFFF0000FFFFULL;
+  x = (x | x << 8) & 0x00FF00FF00FF00FFULL;  // byte k of the input now at byte 2k
+  const std::uint64_t nibbles = (x >> 4 & 0x000F000F000F000FULL) | (x & 0x000F000F000F000FULL) << 8;
+  const std::uint64_t letters = (nibbles + broadcast(0x76)) >> 7 & kOnes;  // nibble >= 10
+  return nibbles + broadcast('0') + letters * ('a' - '0' - 10);
+}
+
 /// The index (0..7) of the lowest marked byte of a non-zero mask.
 inline std::size_t first(std::uint64_t mask) {
   return static_cast<std::size_t>(__builtin_ctzll(mask)) >> 3;
