@@ -86,6 +86,16 @@ TEST(TimeFormat, RejectsMalformed) {
   EXPECT_FALSE(parse_amz_date("20150229T000000Z"));
 }
 
+TEST(TimeFormat, DatesPastTheClockRangeSaturate) {
+  // Nanoseconds since 1970 in 64 bits end in April 2262; later dates must not overflow.
+  EXPECT_EQ(parse_http_date("Sun, 30 Aug 4030 12:36:00 GMT"), TimePoint::max());
+  EXPECT_EQ(parse_amz_date("99991231T235959Z"), TimePoint::max());
+  EXPECT_EQ(parse_iso8601("9999-12-31T23:59:59Z"), TimePoint::max());
+  auto last_ok = parse_iso8601("2262-04-11T00:00:00Z");
+  ASSERT_TRUE(last_ok);
+  EXPECT_LT(*last_ok, TimePoint::max());
+}
+
 TEST(ArnTest, BuildsAndParses) {
   EXPECT_EQ(root_arn("123456789012"), "arn:aws:iam::123456789012:root");
   EXPECT_EQ(iam_arn("123456789012", "user", "/", "JaneDoe"),

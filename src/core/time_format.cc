@@ -42,6 +42,11 @@ std::optional<TimePoint> make_time(int y, int mo, int d, int h, int mi, int s) {
   if (d > dim) return std::nullopt;
   long days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   auto secs = std::chrono::seconds(days * 86400L + h * 3600L + mi * 60L + s);
+  // TimePoint counts nanoseconds in 64 bits: it ends in 2262. Later dates (a client's "year
+  // 4030", a policy's "9999-12-31") saturate instead of overflowing.
+  constexpr auto kLast = std::chrono::duration_cast<std::chrono::seconds>(
+      TimePoint::duration::max());
+  if (secs >= kLast) return TimePoint::max();
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(secs));
 }
 
