@@ -192,6 +192,9 @@ def main():
     floor = next((t for n, t in by_name.items() if n.startswith("BM_FloorHashes")), None)
     if verify and floor:
         print("  SigV4 verify / hash floor: %.2fx" % (verify / floor))
+    session = by_name.get("BM_VerifySessionSigned")
+    if verify and session:
+        print("  session token open+verify / long-term verify: %.2fx" % (session / verify))
     policy_comparison(by_name)
 
     data = tempfile.mkdtemp(prefix="iamd-bench-")
