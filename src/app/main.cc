@@ -133,11 +133,12 @@ int serve(const ServeOptions& opts) {
         [&view, &sts_service](const audit::Event& e) { record_last_used(e, view, sts_service); },
         audit::Broker::Options{});
   }
-  // GetRole and GetAccessKeyLastUsed first let the trail catch up and write what it noted.
+  // GetRole and GetAccessKeyLastUsed first let the trail catch up. Key uses not yet flushed are
+  // merged in memory by GetAccessKeyLastUsed; role uses are written here, and only when there
+  // are any (each write makes the authz view reload).
   auto settle_last_used = [&] {
     if (broker == nullptr) return;
     broker->wait_for_writes();
-    if (auto st = view.flush_key_use(); !st) spdlog::warn("flushing key use: {}", st.error().message);
     if (auto st = sts_service.flush_role_use(); !st) {
       spdlog::warn("flushing role use: {}", st.error().message);
     }
