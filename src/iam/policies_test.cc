@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <random>
 
 #include "authz/view.h"
 #include "core/arn.h"
@@ -19,28 +18,15 @@
 namespace iamd::iam {
 namespace {
 
+using authz::testing::NullSealer;
+using api::testing::text;
 using testing::child;
+using testing::Fields;
 using testing::params;
 using testing::TagSealer;
 using testing::SeededRandom;
 
 using core::ErrorCode;
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
-class NullSealer final : public core::Sealer {
- public:
-  std::string seal(std::string_view plaintext, std::string_view) override {
-    return std::string(plaintext);
-  }
-  core::Result<core::Secret> open(std::string_view sealed, std::string_view) const override {
-    return core::Secret(std::string(sealed));
-  }
-};
-
-std::string text(const api::OutNode& n, std::string_view name) {
-  const api::OutNode* c = child(n, name);
-  return c == nullptr ? "<absent>" : c->text;
-}
 
 std::vector<std::string> member_names(const api::OutNode& n) {
   std::vector<std::string> names;

@@ -127,20 +127,16 @@ Service::Out Service::create_account(const api::Context& ctx, api::Input& in) {
 Service::Out Service::describe_create_account_status(const api::Context& ctx, api::Input& in) {
   std::string id = in.required_string("CreateAccountRequestId", rules::kCreateAccountRequestId);
   IAMD_TRY(finish(in));
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:DescribeCreateAccountStatus", "*"));
     auto status = o.find_create_account_status(org->id, id);
     IAMD_TRY(status);
     if (!status->has_value()) return create_account_status_not_found();
-    write_create_account_status(out.result.add_struct("CreateAccountStatus"), **status);
+    write_create_account_status(out.add_struct("CreateAccountStatus"), **status);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::list_create_account_status(const api::Context& ctx, api::Input& in) {
@@ -150,14 +146,9 @@ Service::Out Service::list_create_account_status(const api::Context& ctx, api::I
       in.violation("States", s, "Member must satisfy enum value set: [IN_PROGRESS, SUCCEEDED, FAILED]");
     }
   }
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:ListCreateAccountStatus", "*"));
@@ -167,86 +158,66 @@ Service::Out Service::list_create_account_status(const api::Context& ctx, api::I
       return !states.empty() && std::find(states.begin(), states.end(), s.state) == states.end();
     });
     write_page(
-        out.result, "CreateAccountStatuses", *all, *page,
+        out, "CreateAccountStatuses", *all, *page,
         [](const store::CreateAccountStatus& s) { return s.id; },
         [](api::OutNode& list, const store::CreateAccountStatus& s) {
           write_create_account_status(list.add_item(), s);
         });
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::list_accounts(const api::Context& ctx, api::Input& in) {
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:ListAccounts", "*"));
     auto accounts = o.list_accounts(org->id);
     IAMD_TRY(accounts);
     write_page(
-        out.result, "Accounts", *accounts, *page, [](const store::OrgAccount& a) { return a.id; },
+        out, "Accounts", *accounts, *page, [](const store::OrgAccount& a) { return a.id; },
         [&](api::OutNode& list, const store::OrgAccount& a) {
           write_account(list.add_item(), *org, a);
         });
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::list_accounts_for_parent(const api::Context& ctx, api::Input& in) {
   std::string parent_id = in.required_string("ParentId", rules::kParentId);
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:ListAccountsForParent", target_arn(*org, parent_id)));
-    auto exists = parent_exists(o, *org, parent_id);
-    IAMD_TRY(exists);
-    if (!*exists) return parent_not_found();
+    IAMD_TRY(require_parent(o, *org, parent_id));
     auto accounts = o.list_accounts(org->id);
     IAMD_TRY(accounts);
     std::erase_if(*accounts, [&](const store::OrgAccount& a) { return a.parent_id != parent_id; });
     write_page(
-        out.result, "Accounts", *accounts, *page, [](const store::OrgAccount& a) { return a.id; },
+        out, "Accounts", *accounts, *page, [](const store::OrgAccount& a) { return a.id; },
         [&](api::OutNode& list, const store::OrgAccount& a) {
           write_account(list.add_item(), *org, a);
         });
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::describe_account(const api::Context& ctx, api::Input& in) {
   std::string account_id = in.required_string("AccountId", rules::kAccountId);
   IAMD_TRY(finish(in));
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:DescribeAccount", org->account_arn(account_id)));
-    auto account = o.find_account(org->id, account_id);
+    auto account = require_account(o, *org, account_id);
     IAMD_TRY(account);
-    if (!account->has_value()) return account_not_found();
-    write_account(out.result.add_struct("Account"), *org, **account);
+    write_account(out.add_struct("Account"), *org, *account);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::move_account(const api::Context& ctx, api::Input& in) {
@@ -254,8 +225,7 @@ Service::Out Service::move_account(const api::Context& ctx, api::Input& in) {
   std::string source_id = in.required_string("SourceParentId", rules::kParentId);
   std::string destination_id = in.required_string("DestinationParentId", rules::kParentId);
   IAMD_TRY(finish(in));
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    store::OrganizationEntities o(tx);
+  return write_no_output(d_.store, [&](auto& o) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     // MoveAccount is authorized on the account and on both parents (resource types
@@ -264,9 +234,8 @@ Service::Out Service::move_account(const api::Context& ctx, api::Input& in) {
                                    target_arn(*org, destination_id)}) {
       IAMD_TRY(authorize(ctx, "organizations:MoveAccount", arn));
     }
-    auto account = o.find_account(org->id, account_id);
+    auto account = require_account(o, *org, account_id);
     IAMD_TRY(account);
-    if (!account->has_value()) return account_not_found();
     auto source = parent_exists(o, *org, source_id);
     IAMD_TRY(source);
     if (!*source) {
@@ -279,15 +248,14 @@ Service::Out Service::move_account(const api::Context& ctx, api::Input& in) {
       return core::Error{ErrorCode::DestinationParentNotFoundException,
                          "You specified a destination parent that doesn't exist."};
     }
-    if ((*account)->parent_id != source_id) return account_not_found();
+    if (account->parent_id != source_id) return account_not_found();
     if (source_id == destination_id) {
       return core::Error{ErrorCode::DuplicateAccountException,
                          "That account is already present in the specified destination."};
     }
-    (*account)->parent_id = destination_id;
-    return o.put_account(org->id, **account);
-  }));
-  return api::Output::none();
+    account->parent_id = destination_id;
+    return o.put_account(org->id, *account);
+  });
 }
 
 }  // namespace iamd::organizations

@@ -126,6 +126,10 @@ core::Status check_tags(const std::vector<store::Tag>& tags) {
   return {};
 }
 
+std::vector<std::pair<std::string, policy::ContextValue>> policy_type_key(const std::string& type) {
+  return {{"organizations:PolicyType", policy::ContextValue{{type}, false}}};
+}
+
 PageInput read_page(api::Input& in) {
   PageInput p;
   p.token = in.optional_string("NextToken", rules::kNextToken);
@@ -154,6 +158,52 @@ core::Result<Page> make_page(const PageInput& in) {
     page.after.push_back(static_cast<char>(h * 16 + l));
   }
   return page;
+}
+
+core::Result<Page> finish_page(const api::Input& in, const PageInput& page_in) {
+  IAMD_TRY(finish(in));
+  return make_page(page_in);
+}
+
+core::Result<store::OrgAccount> require_account(store::OrganizationEntities& o,
+                                                const store::Organization& org,
+                                                std::string_view id) {
+  auto account = o.find_account(org.id, id);
+  IAMD_TRY(account);
+  if (!account->has_value()) return account_not_found();
+  return std::move(**account);
+}
+
+core::Result<store::OrgUnit> require_unit(store::OrganizationEntities& o,
+                                          const store::Organization& org, std::string_view id) {
+  auto unit = o.find_unit(org.id, id);
+  IAMD_TRY(unit);
+  if (!unit->has_value()) return unit_not_found();
+  return std::move(**unit);
+}
+
+core::Result<store::OrgRoot> require_root(store::OrganizationEntities& o,
+                                          const store::Organization& org, std::string_view id) {
+  auto root = o.find_root(org.id, id);
+  IAMD_TRY(root);
+  if (!root->has_value()) return root_not_found();
+  return std::move(**root);
+}
+
+core::Status require_parent(store::OrganizationEntities& o, const store::Organization& org,
+                            std::string_view parent_id) {
+  auto exists = parent_exists(o, org, parent_id);
+  IAMD_TRY(exists);
+  if (!*exists) return parent_not_found();
+  return {};
+}
+
+core::Status require_target(store::OrganizationEntities& o, const store::Organization& org,
+                            std::string_view target_id) {
+  auto name = target_name(o, org, target_id);
+  IAMD_TRY(name);
+  if (!name->has_value()) return target_not_found();
+  return {};
 }
 
 core::Result<store::OrgRoot> root_of(store::OrganizationEntities& o,

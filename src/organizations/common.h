@@ -4,12 +4,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/input.h"
 #include "api/params.h"
 #include "core/result.h"
+#include "policy/context.h"
 #include "store/organizations.h"
+#include "store/store.h"
 
 namespace iamd::organizations {
 
@@ -38,6 +41,9 @@ std::vector<store::Tag> read_tags(api::Input& in);
 /// InvalidInputException DUPLICATE_TAG_KEY when two tags share a key.
 core::Status check_tags(const std::vector<store::Tag>& tags);
 
+/// The organizations:PolicyType condition key of a request about policy type `type`.
+std::vector<std::pair<std::string, policy::ContextValue>> policy_type_key(const std::string& type);
+
 /// NextToken and MaxResults as read; make_page validates the token after Input::finish.
 struct PageInput {
   std::optional<std::string> token;
@@ -51,6 +57,8 @@ struct Page {
 /// InvalidInputException INVALID_NEXT_TOKEN for a token this service did not hand out.
 core::Result<Page> make_page(const PageInput& in);
 std::string encode_token(std::string_view last_id);
+/// finish(in), then make_page(page_in): the input's ValidationError comes before a bad token.
+core::Result<Page> finish_page(const api::Input& in, const PageInput& page_in);
 
 /// Appends the page of `items` (sorted by id) as list `list_name` to `result`, writing each with
 /// `write(list, item)`, and NextToken when more remain.
@@ -72,6 +80,61 @@ void write_page(api::OutNode& result, std::string_view list_name, const std::vec
     ++count;
   }
 }
+
+// One store transaction per handler. `body` gets the transaction's OrganizationEntities and, for
+// read_output and write_output, the result node to fill. A backend may run a transaction more
+// than once, so each attempt starts from an empty output.
+
+template <class Body>
+core::Result<api::Output> read_output(store::Store& store, Body body) {
+  api::Output out;
+  IAMD_TRY(store.read([&](store::Transaction& tx) -> core::Status {
+    out = api::Output{};
+    store::OrganizationEntities o(tx);
+    return body(o, out.result);
+  }));
+  return out;
+}
+
+template <class Body>
+core::Result<api::Output> write_output(store::Store& store, Body body) {
+  api::Output out;
+  IAMD_TRY(store.write([&](store::Transaction& tx) -> core::Status {
+    out = api::Output{};
+    store::OrganizationEntities o(tx);
+    return body(o, out.result);
+  }));
+  return out;
+}
+
+/// A write whose answer has no members (Output::none()).
+template <class Body>
+core::Result<api::Output> write_no_output(store::Store& store, Body body) {
+  IAMD_TRY(store.write([&](store::Transaction& tx) -> core::Status {
+    store::OrganizationEntities o(tx);
+    return body(o);
+  }));
+  return api::Output::none();
+}
+
+// Lookups that fail with the operation's not-found error.
+
+/// Account `id` of `org`, else AccountNotFoundException.
+core::Result<store::OrgAccount> require_account(store::OrganizationEntities& o,
+                                                const store::Organization& org,
+                                                std::string_view id);
+/// OU `id` of `org`, else OrganizationalUnitNotFoundException.
+core::Result<store::OrgUnit> require_unit(store::OrganizationEntities& o,
+                                          const store::Organization& org, std::string_view id);
+/// Root `id` of `org`, else RootNotFoundException.
+core::Result<store::OrgRoot> require_root(store::OrganizationEntities& o,
+                                          const store::Organization& org, std::string_view id);
+/// ParentNotFoundException unless `parent_id` names the root or an OU of `org`.
+core::Status require_parent(store::OrganizationEntities& o, const store::Organization& org,
+                            std::string_view parent_id);
+/// TargetNotFoundException unless `target_id` names the root, an OU or an account of `org`.
+core::Status require_target(store::OrganizationEntities& o, const store::Organization& org,
+                            std::string_view target_id);
 
 /// The organization's root (an organization has exactly one).
 core::Result<store::OrgRoot> root_of(store::OrganizationEntities& o, const store::Organization& org);

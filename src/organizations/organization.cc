@@ -13,10 +13,6 @@ using core::ErrorCode;
 
 namespace {
 
-std::vector<std::pair<std::string, policy::ContextValue>> policy_type_key(const std::string& type) {
-  return {{"organizations:PolicyType", policy::ContextValue{{type}, false}}};
-}
-
 // Every root, OU and account id of the organization: the targets a policy type covers.
 core::Result<std::vector<std::string>> all_targets(store::OrganizationEntities& o,
                                                    const store::Organization& org) {
@@ -87,66 +83,52 @@ Service::Out Service::create_organization(const api::Context& ctx, api::Input& i
 
 Service::Out Service::describe_organization(const api::Context& ctx, api::Input& in) {
   IAMD_TRY(finish(in));
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::AnyMember);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:DescribeOrganization", "*"));
-    write_organization(out.result.add_struct("Organization"), *org);
+    write_organization(out.add_struct("Organization"), *org);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::list_roots(const api::Context& ctx, api::Input& in) {
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:ListRoots", "*"));
     auto roots = o.list_roots(org->id);
     IAMD_TRY(roots);
     write_page(
-        out.result, "Roots", *roots, *page, [](const store::OrgRoot& r) { return r.id; },
+        out, "Roots", *roots, *page, [](const store::OrgRoot& r) { return r.id; },
         [&](api::OutNode& list, const store::OrgRoot& r) { write_root(list.add_item(), *org, r); });
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::enable_policy_type(const api::Context& ctx, api::Input& in) {
   std::string root_id = in.required_string("RootId", rules::kRootId);
   std::string type = read_policy_type(in, "PolicyType");
   IAMD_TRY(finish(in));
-  api::Output out;
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return write_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:EnablePolicyType", org->root_arn(root_id),
                        policy_type_key(type)));
-    auto root = o.find_root(org->id, root_id);
+    auto root = require_root(o, *org, root_id);
     IAMD_TRY(root);
-    if (!root->has_value()) return root_not_found();
     // iamd serves service control policies only (service.h, differences from AWS).
     if (type != store::kServiceControlPolicy || org->feature_set != "ALL") {
       return policy_type_not_available();
     }
-    if ((*root)->has_policy_type(type)) {
+    if (root->has_policy_type(type)) {
       return core::Error{ErrorCode::PolicyTypeAlreadyEnabledException,
                          "The specified policy type is already enabled."};
     }
-    (*root)->policy_types.push_back(type);
-    IAMD_TRY(o.put_root(org->id, **root));
+    root->policy_types.push_back(type);
+    IAMD_TRY(o.put_root(org->id, *root));
     // Enabling SCPs attaches FullAWSAccess everywhere, so nothing is denied until an
     // administrator narrows it (Organizations User Guide, "SCP evaluation").
     auto targets = all_targets(o, *org);
@@ -154,28 +136,23 @@ Service::Out Service::enable_policy_type(const api::Context& ctx, api::Input& in
     for (const auto& id : *targets) {
       IAMD_TRY(o.attach_policy(org->id, id, store::kFullAwsAccessPolicyId));
     }
-    write_root(out.result.add_struct("Root"), *org, **root);
+    write_root(out.add_struct("Root"), *org, *root);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::disable_policy_type(const api::Context& ctx, api::Input& in) {
   std::string root_id = in.required_string("RootId", rules::kRootId);
   std::string type = read_policy_type(in, "PolicyType");
   IAMD_TRY(finish(in));
-  api::Output out;
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return write_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:DisablePolicyType", org->root_arn(root_id),
                        policy_type_key(type)));
-    auto root = o.find_root(org->id, root_id);
+    auto root = require_root(o, *org, root_id);
     IAMD_TRY(root);
-    if (!root->has_value()) return root_not_found();
-    if (!(*root)->has_policy_type(type)) return policy_type_not_enabled();
+    if (!root->has_policy_type(type)) return policy_type_not_enabled();
     // Disabling a type detaches every policy of that type from every target.
     auto targets = all_targets(o, *org);
     IAMD_TRY(targets);
@@ -190,12 +167,11 @@ Service::Out Service::disable_policy_type(const api::Context& ctx, api::Input& i
         }
       }
     }
-    std::erase((*root)->policy_types, type);
-    IAMD_TRY(o.put_root(org->id, **root));
-    write_root(out.result.add_struct("Root"), *org, **root);
+    std::erase(root->policy_types, type);
+    IAMD_TRY(o.put_root(org->id, *root));
+    write_root(out.add_struct("Root"), *org, *root);
     return {};
-  }));
-  return out;
+  });
 }
 
 }  // namespace iamd::organizations

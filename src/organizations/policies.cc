@@ -17,12 +17,6 @@ using core::ErrorCode;
 
 namespace {
 
-using Keys = std::vector<std::pair<std::string, policy::ContextValue>>;
-
-Keys policy_type_key(const std::string& type) {
-  return {{"organizations:PolicyType", policy::ContextValue{{type}, false}}};
-}
-
 // Characters, not bytes: the SCP quota counts characters (whitespace included).
 size_t character_count(std::string_view s) {
   return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
@@ -78,6 +72,34 @@ core::Result<store::OrgPolicy> load_policy(
   return std::move(**policy);
 }
 
+// The policy of an AttachPolicy or DetachPolicy, once the caller is authorized on the policy and
+// on target `target_id` (resource types policy|account|ou|root) and the target exists.
+core::Result<store::OrgPolicy> load_attachment(
+    store::OrganizationEntities& o, const store::Organization& org, std::string_view policy_id,
+    std::string_view target_id,
+    const std::function<core::Status(const std::string&)>& authorize_on) {
+  auto policy = load_policy(o, org, policy_id, [&](const std::string& arn) -> core::Status {
+    IAMD_TRY(authorize_on(arn));
+    return authorize_on(target_arn(org, target_id));
+  });
+  IAMD_TRY(policy);
+  IAMD_TRY(require_target(o, org, target_id));
+  return policy;
+}
+
+// How many of `policy_ids` are policies of `type`.
+core::Result<size_t> count_of_type(store::OrganizationEntities& o, const store::Organization& org,
+                                   const std::vector<std::string>& policy_ids,
+                                   std::string_view type) {
+  size_t n = 0;
+  for (const auto& id : policy_ids) {
+    auto p = o.find_policy(org.id, id);
+    IAMD_TRY(p);
+    if (p->has_value() && (*p)->type == type) ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
 Service::Out Service::create_policy(const api::Context& ctx, api::Input& in) {
@@ -88,10 +110,7 @@ Service::Out Service::create_policy(const api::Context& ctx, api::Input& in) {
   auto tags = read_tags(in);
   IAMD_TRY(finish(in));
   IAMD_TRY(check_tags(tags));
-  api::Output out;
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return write_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:CreatePolicy", "*", policy_type_key(type)));
@@ -120,29 +139,24 @@ Service::Out Service::create_policy(const api::Context& ctx, api::Input& in) {
     policy.content = content;
     policy.tags = tags;
     IAMD_TRY(o.put_policy(org->id, policy));
-    write_policy(out.result.add_struct("Policy"), *org, policy);
+    write_policy(out.add_struct("Policy"), *org, policy);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::describe_policy(const api::Context& ctx, api::Input& in) {
   std::string policy_id = in.required_string("PolicyId", rules::kPolicyId);
   IAMD_TRY(finish(in));
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     auto policy = load_policy(o, *org, policy_id, [&](const std::string& arn) {
       return authorize(ctx, "organizations:DescribePolicy", arn);
     });
     IAMD_TRY(policy);
-    write_policy(out.result.add_struct("Policy"), *org, *policy);
+    write_policy(out.add_struct("Policy"), *org, *policy);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::update_policy(const api::Context& ctx, api::Input& in) {
@@ -151,10 +165,7 @@ Service::Out Service::update_policy(const api::Context& ctx, api::Input& in) {
   auto description = in.optional_string("Description", rules::kPolicyDescription);
   auto content = in.optional_string("Content", rules::kPolicyContent);
   IAMD_TRY(finish(in));
-  api::Output out;
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return write_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     auto policy = load_policy(o, *org, policy_id, [&](const std::string& arn) {
@@ -177,17 +188,15 @@ Service::Out Service::update_policy(const api::Context& ctx, api::Input& in) {
     }
     if (description) policy->description = *description;
     IAMD_TRY(o.put_policy(org->id, *policy));
-    write_policy(out.result.add_struct("Policy"), *org, *policy);
+    write_policy(out.add_struct("Policy"), *org, *policy);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::delete_policy(const api::Context& ctx, api::Input& in) {
   std::string policy_id = in.required_string("PolicyId", rules::kPolicyId);
   IAMD_TRY(finish(in));
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    store::OrganizationEntities o(tx);
+  return write_no_output(d_.store, [&](auto& o) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     auto policy = load_policy(o, *org, policy_id, [&](const std::string& arn) {
@@ -203,20 +212,14 @@ Service::Out Service::delete_policy(const api::Context& ctx, api::Input& in) {
                          "all roots, OUs, and accounts before performing this operation."};
     }
     return o.erase_policy(org->id, policy_id);
-  }));
-  return api::Output::none();
+  });
 }
 
 Service::Out Service::list_policies(const api::Context& ctx, api::Input& in) {
   std::string type = read_policy_type(in, "Filter");
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:ListPolicies", "*"));
@@ -224,32 +227,24 @@ Service::Out Service::list_policies(const api::Context& ctx, api::Input& in) {
     IAMD_TRY(policies);
     std::sort(policies->begin(), policies->end(), by_id);
     write_page(
-        out.result, "Policies", *policies, *page, [](const store::OrgPolicy& p) { return p.id; },
+        out, "Policies", *policies, *page, [](const store::OrgPolicy& p) { return p.id; },
         [&](api::OutNode& list, const store::OrgPolicy& p) {
           write_policy_summary(list.add_item(), *org, p);
         });
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::list_policies_for_target(const api::Context& ctx, api::Input& in) {
   std::string target_id = in.required_string("TargetId", rules::kTargetId);
   std::string type = read_policy_type(in, "Filter");
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:ListPoliciesForTarget", target_arn(*org, target_id)));
-    auto name = target_name(o, *org, target_id);
-    IAMD_TRY(name);
-    if (!name->has_value()) return target_not_found();
+    IAMD_TRY(require_target(o, *org, target_id));
     auto ids = o.policies_of(org->id, target_id);
     IAMD_TRY(ids);
     std::vector<store::OrgPolicy> policies;
@@ -260,25 +255,19 @@ Service::Out Service::list_policies_for_target(const api::Context& ctx, api::Inp
     }
     std::sort(policies.begin(), policies.end(), by_id);
     write_page(
-        out.result, "Policies", policies, *page, [](const store::OrgPolicy& p) { return p.id; },
+        out, "Policies", policies, *page, [](const store::OrgPolicy& p) { return p.id; },
         [&](api::OutNode& list, const store::OrgPolicy& p) {
           write_policy_summary(list.add_item(), *org, p);
         });
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::list_targets_for_policy(const api::Context& ctx, api::Input& in) {
   std::string policy_id = in.required_string("PolicyId", rules::kPolicyId);
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     auto policy = load_policy(o, *org, policy_id, [&](const std::string& arn) {
@@ -298,7 +287,7 @@ Service::Out Service::list_targets_for_policy(const api::Context& ctx, api::Inpu
       if (name->has_value()) found.push_back(Target{id, **name});
     }
     write_page(
-        out.result, "Targets", found, *page, [](const Target& t) { return t.id; },
+        out, "Targets", found, *page, [](const Target& t) { return t.id; },
         [&](api::OutNode& list, const Target& t) {
           auto& item = list.add_item();
           item.add_string("TargetId", t.id);
@@ -307,28 +296,21 @@ Service::Out Service::list_targets_for_policy(const api::Context& ctx, api::Inpu
           item.add_string("Type", std::string(target_type(t.id)));
         });
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::attach_policy(const api::Context& ctx, api::Input& in) {
   std::string policy_id = in.required_string("PolicyId", rules::kPolicyId);
   std::string target_id = in.required_string("TargetId", rules::kTargetId);
   IAMD_TRY(finish(in));
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    store::OrganizationEntities o(tx);
+  return write_no_output(d_.store, [&](auto& o) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
-    // Authorized on the policy and on the target (resource types policy|account|ou|root).
-    auto policy = load_policy(o, *org, policy_id, [&](const std::string& arn) -> core::Status {
-      auto keys = policy_type_key(std::string(store::kServiceControlPolicy));
-      IAMD_TRY(authorize(ctx, "organizations:AttachPolicy", arn, keys));
-      return authorize(ctx, "organizations:AttachPolicy", target_arn(*org, target_id), keys);
+    auto keys = policy_type_key(std::string(store::kServiceControlPolicy));
+    auto policy = load_attachment(o, *org, policy_id, target_id, [&](const std::string& arn) {
+      return authorize(ctx, "organizations:AttachPolicy", arn, keys);
     });
     IAMD_TRY(policy);
-    auto name = target_name(o, *org, target_id);
-    IAMD_TRY(name);
-    if (!name->has_value()) return target_not_found();
     auto root = root_of(o, *org);
     IAMD_TRY(root);
     if (!root->has_policy_type(policy->type)) return policy_type_not_enabled();
@@ -338,37 +320,27 @@ Service::Out Service::attach_policy(const api::Context& ctx, api::Input& in) {
       return core::Error{ErrorCode::DuplicatePolicyAttachmentException,
                          "The selected policy is already attached to the specified target."};
     }
-    size_t of_type = 0;
-    for (const auto& id : *attached) {
-      auto p = o.find_policy(org->id, id);
-      IAMD_TRY(p);
-      if (p->has_value() && (*p)->type == policy->type) ++of_type;
-    }
-    if (of_type >= rules::kMaxPoliciesPerTarget) {
+    auto of_type = count_of_type(o, *org, *attached, policy->type);
+    IAMD_TRY(of_type);
+    if (*of_type >= rules::kMaxPoliciesPerTarget) {
       return constraint_violation(ConstraintReason::MaxPolicyTypeAttachmentLimitExceeded);
     }
     return o.attach_policy(org->id, target_id, policy_id);
-  }));
-  return api::Output::none();
+  });
 }
 
 Service::Out Service::detach_policy(const api::Context& ctx, api::Input& in) {
   std::string policy_id = in.required_string("PolicyId", rules::kPolicyId);
   std::string target_id = in.required_string("TargetId", rules::kTargetId);
   IAMD_TRY(finish(in));
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    store::OrganizationEntities o(tx);
+  return write_no_output(d_.store, [&](auto& o) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
-    auto policy = load_policy(o, *org, policy_id, [&](const std::string& arn) -> core::Status {
-      auto keys = policy_type_key(std::string(store::kServiceControlPolicy));
-      IAMD_TRY(authorize(ctx, "organizations:DetachPolicy", arn, keys));
-      return authorize(ctx, "organizations:DetachPolicy", target_arn(*org, target_id), keys);
+    auto keys = policy_type_key(std::string(store::kServiceControlPolicy));
+    auto policy = load_attachment(o, *org, policy_id, target_id, [&](const std::string& arn) {
+      return authorize(ctx, "organizations:DetachPolicy", arn, keys);
     });
     IAMD_TRY(policy);
-    auto name = target_name(o, *org, target_id);
-    IAMD_TRY(name);
-    if (!name->has_value()) return target_not_found();
     auto attached = o.policies_of(org->id, target_id);
     IAMD_TRY(attached);
     if (std::find(attached->begin(), attached->end(), policy_id) == attached->end()) {
@@ -380,19 +352,14 @@ Service::Out Service::detach_policy(const api::Context& ctx, api::Input& in) {
     auto root = root_of(o, *org);
     IAMD_TRY(root);
     if (root->has_policy_type(policy->type)) {
-      size_t of_type = 0;
-      for (const auto& id : *attached) {
-        auto p = o.find_policy(org->id, id);
-        IAMD_TRY(p);
-        if (p->has_value() && (*p)->type == policy->type) ++of_type;
-      }
-      if (of_type <= 1) {
+      auto of_type = count_of_type(o, *org, *attached, policy->type);
+      IAMD_TRY(of_type);
+      if (*of_type <= 1) {
         return constraint_violation(ConstraintReason::MinPolicyTypeAttachmentLimitExceeded);
       }
     }
     return o.detach_policy(org->id, target_id, policy_id);
-  }));
-  return api::Output::none();
+  });
 }
 
 }  // namespace iamd::organizations

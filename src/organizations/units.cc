@@ -56,16 +56,11 @@ Service::Out Service::create_organizational_unit(const api::Context& ctx, api::I
   auto tags = read_tags(in);
   IAMD_TRY(finish(in));
   IAMD_TRY(check_tags(tags));
-  api::Output out;
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return write_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:CreateOrganizationalUnit", target_arn(*org, parent_id)));
-    auto exists = parent_exists(o, *org, parent_id);
-    IAMD_TRY(exists);
-    if (!*exists) return parent_not_found();
+    IAMD_TRY(require_parent(o, *org, parent_id));
     auto units = o.list_units(org->id);
     IAMD_TRY(units);
     auto depth = depth_of(*units, parent_id);
@@ -95,39 +90,30 @@ Service::Out Service::create_organizational_unit(const api::Context& ctx, api::I
     if (root->has_policy_type(store::kServiceControlPolicy)) {
       IAMD_TRY(o.attach_policy(org->id, unit.id, store::kFullAwsAccessPolicyId));
     }
-    write_unit(out.result.add_struct("OrganizationalUnit"), *org, unit);
+    write_unit(out.add_struct("OrganizationalUnit"), *org, unit);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::describe_organizational_unit(const api::Context& ctx, api::Input& in) {
   std::string id = in.required_string("OrganizationalUnitId", rules::kUnitId);
   IAMD_TRY(finish(in));
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:DescribeOrganizationalUnit", org->unit_arn(id)));
-    auto unit = o.find_unit(org->id, id);
+    auto unit = require_unit(o, *org, id);
     IAMD_TRY(unit);
-    if (!unit->has_value()) return unit_not_found();
-    write_unit(out.result.add_struct("OrganizationalUnit"), *org, **unit);
+    write_unit(out.add_struct("OrganizationalUnit"), *org, *unit);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::update_organizational_unit(const api::Context& ctx, api::Input& in) {
   std::string id = in.required_string("OrganizationalUnitId", rules::kUnitId);
   auto name = in.optional_string("Name", rules::kUnitName);
   IAMD_TRY(finish(in));
-  api::Output out;
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return write_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:UpdateOrganizationalUnit", org->unit_arn(id)));
@@ -141,17 +127,15 @@ Service::Out Service::update_organizational_unit(const api::Context& ctx, api::I
       it->name = *name;
       IAMD_TRY(o.put_unit(org->id, *it));
     }
-    write_unit(out.result.add_struct("OrganizationalUnit"), *org, *it);
+    write_unit(out.add_struct("OrganizationalUnit"), *org, *it);
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::delete_organizational_unit(const api::Context& ctx, api::Input& in) {
   std::string id = in.required_string("OrganizationalUnitId", rules::kUnitId);
   IAMD_TRY(finish(in));
-  IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
-    store::OrganizationEntities o(tx);
+  return write_no_output(d_.store, [&](auto& o) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:DeleteOrganizationalUnit", org->unit_arn(id)));
@@ -176,50 +160,35 @@ Service::Out Service::delete_organizational_unit(const api::Context& ctx, api::I
     IAMD_TRY(attached);
     for (const auto& policy_id : *attached) IAMD_TRY(o.detach_policy(org->id, id, policy_id));
     return o.erase_unit(org->id, id);
-  }));
-  return api::Output::none();
+  });
 }
 
 Service::Out Service::list_organizational_units_for_parent(const api::Context& ctx,
                                                            api::Input& in) {
   std::string parent_id = in.required_string("ParentId", rules::kParentId);
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:ListOrganizationalUnitsForParent",
                        target_arn(*org, parent_id)));
-    auto exists = parent_exists(o, *org, parent_id);
-    IAMD_TRY(exists);
-    if (!*exists) return parent_not_found();
+    IAMD_TRY(require_parent(o, *org, parent_id));
     auto units = o.list_units(org->id);
     IAMD_TRY(units);
     std::erase_if(*units, [&](const store::OrgUnit& u) { return u.parent_id != parent_id; });
     write_page(
-        out.result, "OrganizationalUnits", *units, *page,
-        [](const store::OrgUnit& u) { return u.id; },
+        out, "OrganizationalUnits", *units, *page, [](const store::OrgUnit& u) { return u.id; },
         [&](api::OutNode& list, const store::OrgUnit& u) { write_unit(list.add_item(), *org, u); });
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::list_parents(const api::Context& ctx, api::Input& in) {
   std::string child_id = in.required_string("ChildId", rules::kChildId);
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:ListParents", target_arn(*org, child_id)));
@@ -236,7 +205,7 @@ Service::Out Service::list_parents(const api::Context& ctx, api::Input& in) {
       parent_id = (*account)->parent_id;
     }
     write_page(
-        out.result, "Parents", std::vector<std::string>{parent_id}, *page,
+        out, "Parents", std::vector<std::string>{parent_id}, *page,
         [](const std::string& id) { return id; },
         [](api::OutNode& list, const std::string& id) {
           auto& p = list.add_item();
@@ -244,27 +213,19 @@ Service::Out Service::list_parents(const api::Context& ctx, api::Input& in) {
           p.add_string("Type", std::string(parent_type(id)));
         });
     return {};
-  }));
-  return out;
+  });
 }
 
 Service::Out Service::list_children(const api::Context& ctx, api::Input& in) {
   std::string parent_id = in.required_string("ParentId", rules::kParentId);
   std::string child_type = in.required_enum("ChildType", {"ACCOUNT", "ORGANIZATIONAL_UNIT"});
-  PageInput page_in = read_page(in);
-  IAMD_TRY(finish(in));
-  auto page = make_page(page_in);
+  auto page = finish_page(in, read_page(in));
   IAMD_TRY(page);
-  api::Output out;
-  IAMD_TRY(d_.store.read([&](store::Transaction& tx) -> core::Status {
-    out = api::Output{};
-    store::OrganizationEntities o(tx);
+  return read_output(d_.store, [&](auto& o, api::OutNode& out) -> core::Status {
     auto org = caller_organization(o, ctx, Access::ManagementOnly);
     IAMD_TRY(org);
     IAMD_TRY(authorize(ctx, "organizations:ListChildren", target_arn(*org, parent_id)));
-    auto exists = parent_exists(o, *org, parent_id);
-    IAMD_TRY(exists);
-    if (!*exists) return parent_not_found();
+    IAMD_TRY(require_parent(o, *org, parent_id));
     std::vector<std::string> ids;
     if (child_type == "ACCOUNT") {
       auto accounts = o.list_accounts(org->id);
@@ -280,15 +241,14 @@ Service::Out Service::list_children(const api::Context& ctx, api::Input& in) {
       }
     }
     write_page(
-        out.result, "Children", ids, *page, [](const std::string& id) { return id; },
+        out, "Children", ids, *page, [](const std::string& id) { return id; },
         [&](api::OutNode& list, const std::string& id) {
           auto& c = list.add_item();
           c.add_string("Id", id);
           c.add_string("Type", child_type);
         });
     return {};
-  }));
-  return out;
+  });
 }
 
 }  // namespace iamd::organizations
