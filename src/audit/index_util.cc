@@ -1,5 +1,7 @@
 #include "audit/index_util.h"
 
+#include <algorithm>
+
 #include <chrono>
 #include <iterator>
 
@@ -52,6 +54,27 @@ std::optional<Attribute> attribute_from_name(std::string_view name) {
     if (kNames[i] == name) return static_cast<Attribute>(i);
   }
   return std::nullopt;
+}
+
+bool matches(const Record& r, const Query& q) {
+  if (r.account != q.account) return false;
+  if (!q.attribute) return true;
+  const std::string& value = q.attribute->second;
+  auto any_resource = [&](auto member) {
+    return std::any_of(r.resources.begin(), r.resources.end(),
+                       [&](const ResourceRef& ref) { return ref.*member == value; });
+  };
+  switch (q.attribute->first) {
+    case Attribute::EventId: return r.event_id == value;
+    case Attribute::EventName: return r.event_name == value;
+    case Attribute::ReadOnly: return value == (r.read_only ? "true" : "false");
+    case Attribute::Username: return r.username == value;
+    case Attribute::ResourceType: return any_resource(&ResourceRef::type);
+    case Attribute::ResourceName: return any_resource(&ResourceRef::name);
+    case Attribute::EventSource: return r.event_source == value;
+    case Attribute::AccessKeyId: return r.access_key_id == value;
+  }
+  return false;
 }
 
 }  // namespace iamd::audit

@@ -35,6 +35,9 @@ struct ScanBounds {
 };
 ScanBounds scan_bounds(const Query& query);
 
+/// Whether `r` answers `query`'s account and attribute (the time window is the caller's).
+bool matches(const Record& r, const Query& query);
+
 /// The AttributeKey spelled as LookupEvents spells it ("EventName"), and back.
 std::string_view attribute_name(Attribute a);
 std::optional<Attribute> attribute_from_name(std::string_view name);

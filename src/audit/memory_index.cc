@@ -5,27 +5,6 @@
 #include "audit/index_util.h"
 
 namespace iamd::audit {
-namespace {
-
-bool matches(const Record& r, Attribute key, const std::string& value) {
-  auto any_resource = [&](auto member) {
-    return std::any_of(r.resources.begin(), r.resources.end(),
-                       [&](const ResourceRef& ref) { return ref.*member == value; });
-  };
-  switch (key) {
-    case Attribute::EventId: return r.event_id == value;
-    case Attribute::EventName: return r.event_name == value;
-    case Attribute::ReadOnly: return value == (r.read_only ? "true" : "false");
-    case Attribute::Username: return r.username == value;
-    case Attribute::ResourceType: return any_resource(&ResourceRef::type);
-    case Attribute::ResourceName: return any_resource(&ResourceRef::name);
-    case Attribute::EventSource: return r.event_source == value;
-    case Attribute::AccessKeyId: return r.access_key_id == value;
-  }
-  return false;
-}
-
-}  // namespace
 
 core::Status MemoryIndex::write(std::span<const Record> batch) {
   std::lock_guard lock(mutex_);
@@ -47,10 +26,7 @@ core::Result<Page> MemoryIndex::lookup(const Query& query) {
     --it;
     const auto& [key, record] = *it;
     if (key.first < b.window.first) break;
-    if (record.account != query.account) continue;
-    if (query.attribute && !matches(record, query.attribute->first, query.attribute->second)) {
-      continue;
-    }
+    if (!matches(record, query)) continue;
     if (page.records.size() == query.limit) {  // one more matches: there is a next page
       page.next = Cursor{last_key.first, last_key.second};
       break;

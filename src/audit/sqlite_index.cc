@@ -383,27 +383,6 @@ std::int64_t entry_key(std::uint64_t account, std::uint8_t code, std::string_vie
   return static_cast<std::int64_t>(h);
 }
 
-bool matches(const Record& r, const Query& q) {
-  if (r.account != q.account) return false;
-  if (!q.attribute) return true;
-  const std::string& value = q.attribute->second;
-  auto any_resource = [&](auto member) {
-    return std::any_of(r.resources.begin(), r.resources.end(),
-                       [&](const ResourceRef& ref) { return ref.*member == value; });
-  };
-  switch (q.attribute->first) {
-    case Attribute::EventId: return r.event_id == value;
-    case Attribute::EventName: return r.event_name == value;
-    case Attribute::ReadOnly: return value == (r.read_only ? "true" : "false");
-    case Attribute::Username: return r.username == value;
-    case Attribute::ResourceType: return any_resource(&ResourceRef::type);
-    case Attribute::ResourceName: return any_resource(&ResourceRef::name);
-    case Attribute::EventSource: return r.event_source == value;
-    case Attribute::AccessKeyId: return r.access_key_id == value;
-  }
-  return false;
-}
-
 void add_entries(const Record& r, std::int64_t time, std::int64_t sequence,
                  std::vector<Entry>& out) {
   const std::uint64_t a = account_state(r.account);
