@@ -56,4 +56,11 @@ inline std::string text(const OutNode& n, std::string_view path) {
   return c == nullptr ? "<absent>" : c->text;
 }
 
+/// The names of `n`'s children, in order.
+inline std::vector<std::string> member_names(const OutNode& n) {
+  std::vector<std::string> names;
+  for (const auto& c : n.children) names.push_back(c.name);
+  return names;
+}
+
 }  // namespace iamd::api::testing

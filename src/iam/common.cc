@@ -59,7 +59,15 @@ std::vector<store::Tag> read_tags(api::Input& in, std::string_view name) {
   return tags;
 }
 
-core::Status check_tags(const std::vector<store::Tag>& tags) {
+namespace {
+
+bool same_key(std::string_view a, std::string_view b, TagKeys keys) {
+  return keys == TagKeys::CaseInsensitive ? core::iequals(a, b) : a == b;
+}
+
+}  // namespace
+
+core::Status check_tags(const std::vector<store::Tag>& tags, TagKeys keys) {
   for (size_t i = 0; i < tags.size(); ++i) {
     if (core::ascii_lower(tags[i].key).starts_with("aws:")) {
       return core::Error{ErrorCode::InvalidInput,
@@ -67,21 +75,23 @@ core::Status check_tags(const std::vector<store::Tag>& tags) {
                          "for AWS internal use."};
     }
     for (size_t j = 0; j < i; ++j) {
-      if (core::iequals(tags[i].key, tags[j].key)) {
-        return core::Error{ErrorCode::InvalidInput,
-                           "Duplicate tag keys found. Please note that Tag keys are case "
-                           "insensitive."};
-      }
+      if (!same_key(tags[i].key, tags[j].key, keys)) continue;
+      return core::Error{ErrorCode::InvalidInput,
+                         keys == TagKeys::CaseInsensitive
+                             ? "Duplicate tag keys found. Please note that Tag keys are case "
+                               "insensitive."
+                             : "Duplicate tag keys found."};
     }
   }
   return {};
 }
 
-core::Status merge_tags(std::vector<store::Tag>& tags, const std::vector<store::Tag>& incoming) {
+core::Status merge_tags(std::vector<store::Tag>& tags, const std::vector<store::Tag>& incoming,
+                        TagKeys keys) {
   for (const auto& t : incoming) {
     bool replaced = false;
     for (auto& existing : tags) {
-      if (core::iequals(existing.key, t.key)) {
+      if (same_key(existing.key, t.key, keys)) {
         existing = t;  // the new key's case wins, as on AWS
         replaced = true;
       }

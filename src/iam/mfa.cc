@@ -138,39 +138,6 @@ std::string otpauth_uri(std::string_view device_name, std::string_view account_n
 }
 
 // Tag keys on MFA devices compare case-sensitively (only users' and roles' do not, spec §2.0).
-core::Status check_device_tags(const std::vector<store::Tag>& tags) {
-  for (size_t i = 0; i < tags.size(); ++i) {
-    if (core::ascii_lower(tags[i].key).starts_with("aws:")) {
-      return core::Error{ErrorCode::InvalidInput,
-                         "User-defined tag keys can't start with 'aws:'. This prefix is reserved "
-                         "for AWS internal use."};
-    }
-    for (size_t j = 0; j < i; ++j) {
-      if (tags[i].key == tags[j].key) {
-        return core::Error{ErrorCode::InvalidInput, "Duplicate tag keys found."};
-      }
-    }
-  }
-  return {};
-}
-
-core::Status merge_device_tags(std::vector<store::Tag>& tags,
-                               const std::vector<store::Tag>& incoming) {
-  for (const auto& t : incoming) {
-    auto it = std::find_if(tags.begin(), tags.end(),
-                           [&](const store::Tag& existing) { return existing.key == t.key; });
-    if (it != tags.end()) {
-      it->value = t.value;
-    } else {
-      tags.push_back(t);
-    }
-  }
-  if (tags.size() > rules::kMaxTags) {
-    return core::Error{ErrorCode::LimitExceeded,
-                       "The number of tags has reached the maximum limit."};
-  }
-  return {};
-}
 
 // Reads SerialNumber and both authentication codes (EnableMFADevice, ResyncMFADevice).
 struct TwoCodes {
@@ -240,7 +207,7 @@ core::Result<api::Output> Service::create_virtual_mfa_device(const api::Context&
   device.name = in.required_string("VirtualMFADeviceName", kDeviceName);
   device.tags = read_tags(in);
   IAMD_TRY(in.finish());
-  IAMD_TRY(check_device_tags(device.tags));
+  IAMD_TRY(check_tags(device.tags, TagKeys::CaseSensitive));
   device.account = ctx.caller.account;
   device.create_date = whole_seconds(ctx.now);
   const std::string serial = device.serial_number();
@@ -499,12 +466,12 @@ core::Result<api::Output> Service::tag_mfa_device(const api::Context& ctx, api::
   if (!in.has_list("Tags")) in.violation("Tags", std::nullopt, "Member must not be null");
   auto tags = read_tags(in);
   IAMD_TRY(in.finish());
-  IAMD_TRY(check_device_tags(tags));
+  IAMD_TRY(check_tags(tags, TagKeys::CaseSensitive));
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     MfaEntities m(tx);
     auto device = load_mfa_device(m, ctx, serial, "iam:TagMFADevice", request_tag_keys(tags));
     IAMD_TRY(device);
-    IAMD_TRY(merge_device_tags(device->tags, tags));
+    IAMD_TRY(merge_tags(device->tags, tags, TagKeys::CaseSensitive));
     return m.put_device(*device);
   }));
   return api::Output::none();
@@ -540,26 +507,7 @@ core::Result<api::Output> Service::list_mfa_device_tags(const api::Context& ctx,
     tags = std::move(device->tags);
     return {};
   }));
-  // Sorted by key; the marker is the position of the last tag returned (keys may hold characters
-  // a Marker cannot carry).
-  std::sort(tags.begin(), tags.end(),
-            [](const store::Tag& a, const store::Tag& b) { return a.key < b.key; });
-  std::vector<std::string> keys;
-  for (size_t i = 0; i < tags.size(); ++i) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%010zu", i);
-    keys.emplace_back(buf);
-  }
-  PageRange range = page_range(keys, page);
-  api::Output out;
-  auto& list = out.result.add_list("Tags");
-  for (size_t i = range.begin; i < range.end; ++i) {
-    auto& item = list.add_item();
-    item.add_string("Key", tags[i].key);
-    item.add_string("Value", tags[i].value);
-  }
-  write_page_end(out.result, range);
-  return out;
+  return sorted_tags_page(std::move(tags), page);
 }
 
 // --- for STS and the console ---------------------------------------------------------------------

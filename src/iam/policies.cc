@@ -47,39 +47,6 @@ core::TimePoint whole_seconds(const api::Context& ctx) {
 }
 
 // Tag keys on policies compare case-sensitively (only users' and roles' keys do not, spec §2.0).
-core::Status check_policy_tags(const std::vector<store::Tag>& tags) {
-  for (size_t i = 0; i < tags.size(); ++i) {
-    if (core::ascii_lower(tags[i].key).starts_with("aws:")) {
-      return core::Error{ErrorCode::InvalidInput,
-                         "User-defined tag keys can't start with 'aws:'. This prefix is reserved "
-                         "for AWS internal use."};
-    }
-    for (size_t j = 0; j < i; ++j) {
-      if (tags[i].key == tags[j].key) {
-        return core::Error{ErrorCode::InvalidInput, "Duplicate tag keys found."};
-      }
-    }
-  }
-  return {};
-}
-
-core::Status merge_policy_tags(std::vector<store::Tag>& tags,
-                               const std::vector<store::Tag>& incoming) {
-  for (const auto& t : incoming) {
-    auto it = std::find_if(tags.begin(), tags.end(),
-                           [&](const store::Tag& existing) { return existing.key == t.key; });
-    if (it != tags.end()) {
-      it->value = t.value;
-    } else {
-      tags.push_back(t);
-    }
-  }
-  if (tags.size() > rules::kMaxTags) {
-    return core::Error{ErrorCode::LimitExceeded,
-                       "The number of tags has reached the maximum limit."};
-  }
-  return {};
-}
 
 // Versions list newest first: the key of vN sorts before that of vM when N > M.
 std::string version_key(std::string_view version_id) {
@@ -133,7 +100,7 @@ core::Result<api::Output> Service::create_policy(const api::Context& ctx, api::I
   policy.description = in.optional_string("Description", rules::kPolicyDescription).value_or("");
   policy.tags = read_tags(in);
   IAMD_TRY(in.finish());
-  IAMD_TRY(check_policy_tags(policy.tags));
+  IAMD_TRY(check_tags(policy.tags, TagKeys::CaseSensitive));
   policy.account = ctx.caller.account;
   IAMD_TRY(authorize(ctx, "iam:CreatePolicy", policy.arn()));
   IAMD_TRY(validate_policy_document(document, policy::PolicyType::Identity));
@@ -413,13 +380,13 @@ core::Result<api::Output> Service::tag_policy(const api::Context& ctx, api::Inpu
   if (!in.has_list("Tags")) in.violation("Tags", std::nullopt, "Member must not be null");
   auto tags = read_tags(in);
   IAMD_TRY(in.finish());
-  IAMD_TRY(check_policy_tags(tags));
+  IAMD_TRY(check_tags(tags, TagKeys::CaseSensitive));
   IAMD_TRY(d_.store.write([&](store::Transaction& tx) -> core::Status {
     PolicyEntities p(tx);
     auto ref = load_policy(p, ctx, arn, "iam:TagPolicy");
     IAMD_TRY(ref);
     if (ref->aws_managed) return aws_managed_is_read_only(ctx, "iam:TagPolicy", arn);
-    IAMD_TRY(merge_policy_tags(ref->policy.tags, tags));
+    IAMD_TRY(merge_tags(ref->policy.tags, tags, TagKeys::CaseSensitive));
     return p.put_policy(ref->policy);
   }));
   return api::Output::none();
@@ -455,26 +422,7 @@ core::Result<api::Output> Service::list_policy_tags(const api::Context& ctx, api
     tags = std::move(ref->policy.tags);
     return {};
   }));
-  // Sorted by key. Keys may hold characters a Marker cannot carry, so the marker is the position
-  // of the last tag returned.
-  std::sort(tags.begin(), tags.end(),
-            [](const store::Tag& a, const store::Tag& b) { return a.key < b.key; });
-  std::vector<std::string> keys;
-  for (size_t i = 0; i < tags.size(); ++i) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%010zu", i);
-    keys.emplace_back(buf);
-  }
-  PageRange range = page_range(keys, page);
-  api::Output out;
-  auto& list = out.result.add_list("Tags");
-  for (size_t i = range.begin; i < range.end; ++i) {
-    auto& item = list.add_item();
-    item.add_string("Key", tags[i].key);
-    item.add_string("Value", tags[i].value);
-  }
-  write_page_end(out.result, range);
-  return out;
+  return sorted_tags_page(std::move(tags), page);
 }
 
 }  // namespace iamd::iam

@@ -19,6 +19,7 @@ namespace iamd::iam {
 namespace {
 
 using authz::testing::NullSealer;
+using api::testing::member_names;
 using api::testing::text;
 using testing::child;
 using testing::Fields;
@@ -28,11 +29,6 @@ using testing::SeededRandom;
 
 using core::ErrorCode;
 
-std::vector<std::string> member_names(const api::OutNode& n) {
-  std::vector<std::string> names;
-  for (const auto& c : n.children) names.push_back(c.name);
-  return names;
-}
 
 constexpr std::string_view kAccount = "123456789012";
 constexpr std::string_view kAdmin = "arn:aws:iam::aws:policy/AdministratorAccess";
@@ -489,6 +485,10 @@ TEST_F(PoliciesTest, PolicyTagsAreCaseSensitive) {
         {{"PolicyArn", arn}, {"Tags.member.1.Key", "aws:x"}, {"Tags.member.1.Value", "v"}},
         ErrorCode::InvalidInput);
   fails("TagPolicy", {{"PolicyArn", arn}}, ErrorCode::ValidationError);
+  fails("TagPolicy",
+        {{"PolicyArn", arn}, {"Tags.member.1.Key", "Env"}, {"Tags.member.1.Value", "a"},
+         {"Tags.member.2.Key", "Env"}, {"Tags.member.2.Value", "b"}},
+        ErrorCode::InvalidInput);
   Fields many{{"PolicyArn", arn}};
   for (int i = 0; i < 50; ++i) {
     char key[40], value[40], tag[8];

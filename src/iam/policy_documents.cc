@@ -1,6 +1,7 @@
 #include "iam/policy_documents.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/arn.h"
 #include "core/strings.h"
@@ -229,6 +230,28 @@ PageRange page_range(const std::vector<std::string>& sorted_keys, const api::Pag
 void write_page_end(api::OutNode& result, const PageRange& range) {
   result.add_boolean("IsTruncated", range.truncated);
   if (range.truncated) result.add_string("Marker", range.marker);
+}
+
+api::Output sorted_tags_page(std::vector<store::Tag> tags, const api::Page& page) {
+  std::sort(tags.begin(), tags.end(),
+            [](const store::Tag& a, const store::Tag& b) { return a.key < b.key; });
+  std::vector<std::string> keys;
+  keys.reserve(tags.size());
+  for (size_t i = 0; i < tags.size(); ++i) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%010zu", i);
+    keys.emplace_back(buf);
+  }
+  PageRange range = page_range(keys, page);
+  api::Output out;
+  auto& list = out.result.add_list("Tags");
+  for (size_t i = range.begin; i < range.end; ++i) {
+    auto& item = list.add_item();
+    item.add_string("Key", tags[i].key);
+    item.add_string("Value", tags[i].value);
+  }
+  write_page_end(out.result, range);
+  return out;
 }
 
 }  // namespace iamd::iam

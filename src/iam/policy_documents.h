@@ -138,4 +138,8 @@ PageRange page_range(const std::vector<std::string>& sorted_keys, const api::Pag
 /// IsTruncated, and Marker when truncated.
 void write_page_end(api::OutNode& result, const PageRange& range);
 
+/// A List*Tags answer: `tags` sorted by key, one page of them. Keys may hold characters a Marker
+/// cannot carry, so the marker is the position of the last tag returned.
+api::Output sorted_tags_page(std::vector<store::Tag> tags, const api::Page& page);
+
 }  // namespace iamd::iam

@@ -396,26 +396,7 @@ core::Result<api::Output> Service::list_role_tags(const api::Context& ctx, api::
     tags = std::move(role->tags);
     return {};
   }));
-  // Sorted by key (the Docs say so for ListRoleTags). Keys may hold characters a Marker cannot
-  // carry, so the marker is the position of the last tag returned.
-  std::sort(tags.begin(), tags.end(),
-            [](const store::Tag& a, const store::Tag& b) { return a.key < b.key; });
-  std::vector<std::string> keys;
-  for (size_t i = 0; i < tags.size(); ++i) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%010zu", i);
-    keys.emplace_back(buf);
-  }
-  PageRange range = page_range(keys, page);
-  api::Output out;
-  auto& list = out.result.add_list("Tags");
-  for (size_t i = range.begin; i < range.end; ++i) {
-    auto& item = list.add_item();
-    item.add_string("Key", tags[i].key);
-    item.add_string("Value", tags[i].value);
-  }
-  write_page_end(out.result, range);
-  return out;
+  return sorted_tags_page(std::move(tags), page);
 }
 
 }  // namespace iamd::iam

@@ -19,6 +19,7 @@ namespace iamd::iam {
 namespace {
 
 using authz::testing::NullSealer;
+using api::testing::member_names;
 using api::testing::text;
 using testing::child;
 using testing::Fields;
@@ -28,11 +29,6 @@ using testing::SeededRandom;
 
 using core::ErrorCode;
 
-std::vector<std::string> member_names(const api::OutNode& n) {
-  std::vector<std::string> names;
-  for (const auto& c : n.children) names.push_back(c.name);
-  return names;
-}
 
 constexpr std::string_view kAccount = "123456789012";
 constexpr std::string_view kReadOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess";

@@ -224,11 +224,16 @@ void write_group(api::OutNode& out, const store::Group& g);
 void write_tags(api::OutNode& list, const std::vector<store::Tag>& tags);
 /// Reads a Tags list (Key/Value members), validating each.
 std::vector<store::Tag> read_tags(api::Input& in, std::string_view name = "Tags");
-/// InvalidInput when two tags share a key (case-insensitively) or a key/value starts with "aws:".
-core::Status check_tags(const std::vector<store::Tag>& tags);
-/// Adds or overwrites `incoming` into `tags` (keys compare case-insensitively, as for users and
-/// roles); LimitExceeded beyond 50.
-core::Status merge_tags(std::vector<store::Tag>& tags, const std::vector<store::Tag>& incoming);
+/// How a resource type compares tag keys: users and roles case-insensitively (case preserved),
+/// every other IAM resource type (policies, MFA devices, ...) case-sensitively.
+enum class TagKeys { CaseInsensitive, CaseSensitive };
+/// InvalidInput when two tags share a key (compared as `keys` says) or a key starts with "aws:".
+core::Status check_tags(const std::vector<store::Tag>& tags,
+                        TagKeys keys = TagKeys::CaseInsensitive);
+/// Adds or overwrites `incoming` into `tags` (a replaced tag takes the incoming key's case);
+/// LimitExceeded beyond 50.
+core::Status merge_tags(std::vector<store::Tag>& tags, const std::vector<store::Tag>& incoming,
+                        TagKeys keys = TagKeys::CaseInsensitive);
 
 /// iam:PolicyARN, for calls that attach or detach a managed policy.
 inline std::vector<std::pair<std::string, policy::ContextValue>> policy_arn_key(
