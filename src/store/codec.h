@@ -12,6 +12,8 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "store/entities.h"
+#include "store/store.h"
 
 namespace iamd::store::codec {
 
@@ -54,6 +56,54 @@ inline std::optional<boost::json::object> parse_object(std::string_view bytes) {
   boost::json::value v = boost::json::parse(bytes, ec);
   if (ec || !v.is_object()) return std::nullopt;
   return std::move(v.as_object());
+}
+
+/// Tags as stored: [{"k": key, "v": value}].
+inline boost::json::array encode_tags(const std::vector<Tag>& tags) {
+  boost::json::array a;
+  for (const auto& t : tags) a.push_back(boost::json::object{{"k", t.key}, {"v", t.value}});
+  return a;
+}
+/// The "tags" member of a stored object; items that are not objects are skipped.
+inline std::vector<Tag> decode_tags(const boost::json::object& o) {
+  std::vector<Tag> tags;
+  if (auto* v = o.if_contains("tags"); v && v->is_array()) {
+    for (const auto& item : v->as_array()) {
+      if (!item.is_object()) continue;
+      tags.push_back(Tag{text(item.as_object(), "k"), text(item.as_object(), "v")});
+    }
+  }
+  return tags;
+}
+
+// One page of entities under `prefix` whose path starts with `path_prefix`. The marker is the key
+// suffix of the last item returned.
+template <class T, class Decode>
+core::Result<Listing<T>> list_page(Transaction& tx, const std::string& prefix,
+                                   std::string_view path_prefix, std::string_view marker,
+                                   size_t max_items, Decode decode) {
+  Listing<T> page;
+  std::string after = marker.empty() ? std::string() : prefix + std::string(marker);
+  while (true) {
+    auto batch = tx.scan(prefix, after, 500);
+    IAMD_TRY(batch);
+    for (auto& [k, v] : *batch) {
+      auto obj = parse_object(v);
+      if (!obj) return corrupt(k);
+      T item = decode(*obj);
+      if (!item.path.starts_with(path_prefix)) continue;
+      if (page.items.size() == max_items) {
+        page.is_truncated = true;
+        return page;
+      }
+      page.items.push_back(std::move(item));
+      page.marker = k.substr(prefix.size());
+    }
+    if (batch->size() < 500) break;
+    after = batch->back().first;
+  }
+  page.marker.clear();
+  return page;
 }
 
 }  // namespace iamd::store::codec

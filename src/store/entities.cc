@@ -18,6 +18,9 @@ using codec::boolean;
 using codec::integer;
 using codec::parse_object;
 using codec::text;
+using codec::encode_tags;
+using codec::decode_tags;
+using codec::list_page;
 
 using core::ErrorCode;
 
@@ -36,21 +39,6 @@ std::string key(std::string_view account, std::string_view kind, std::string_vie
   return k;
 }
 
-json::array encode_tags(const std::vector<Tag>& tags) {
-  json::array a;
-  for (const auto& t : tags) a.push_back(json::object{{"k", t.key}, {"v", t.value}});
-  return a;
-}
-std::vector<Tag> decode_tags(const json::object& o) {
-  std::vector<Tag> tags;
-  if (auto* v = o.if_contains("tags"); v && v->is_array()) {
-    for (const auto& item : v->as_array()) {
-      if (!item.is_object()) continue;
-      tags.push_back(Tag{text(item.as_object(), "k"), text(item.as_object(), "v")});
-    }
-  }
-  return tags;
-}
 
 std::string encode(const User& u) {
   json::object o{{"account", u.account}, {"name", u.name},     {"id", u.id},
@@ -135,35 +123,6 @@ core::Result<std::vector<std::string>> scan_suffixes(Transaction& tx, const std:
   return out;
 }
 
-// One page of entities under `prefix` whose path starts with `path_prefix`. The marker is the key
-// suffix of the last item returned.
-template <class T, class Decode>
-core::Result<Listing<T>> list_page(Transaction& tx, const std::string& prefix,
-                                   std::string_view path_prefix, std::string_view marker,
-                                   size_t max_items, Decode decode) {
-  Listing<T> page;
-  std::string after = marker.empty() ? std::string() : prefix + std::string(marker);
-  while (true) {
-    auto batch = tx.scan(prefix, after, 500);
-    IAMD_TRY(batch);
-    for (auto& [k, v] : *batch) {
-      auto obj = parse_object(v);
-      if (!obj) return corrupt(k);
-      T item = decode(*obj);
-      if (!item.path.starts_with(path_prefix)) continue;
-      if (page.items.size() == max_items) {
-        page.is_truncated = true;
-        return page;
-      }
-      page.items.push_back(std::move(item));
-      page.marker = k.substr(prefix.size());
-    }
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
-  page.marker.clear();
-  return page;
-}
 
 }  // namespace
 

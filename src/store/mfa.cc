@@ -16,6 +16,8 @@ using codec::boolean;
 using codec::integer;
 using codec::parse_object;
 using codec::text;
+using codec::encode_tags;
+using codec::decode_tags;
 
 std::string devices_prefix(std::string_view account) {
   return "acct/" + std::string(account) + "/mfa/";
@@ -25,8 +27,6 @@ std::string owner_prefix(std::string_view account, std::string_view owner_id) {
 }
 
 std::string encode(const VirtualMfaDevice& d) {
-  json::array tags;
-  for (const auto& t : d.tags) tags.push_back(json::object{{"k", t.key}, {"v", t.value}});
   json::object o{{"account", d.account},
                  {"path", d.path},
                  {"name", d.name},
@@ -34,7 +34,7 @@ std::string encode(const VirtualMfaDevice& d) {
                  {"created", to_millis(d.create_date)},
                  {"user_id", d.user_id},
                  {"drift", d.drift},
-                 {"tags", std::move(tags)}};
+                 {"tags", encode_tags(d.tags)}};
   if (d.enable_date) o["enabled"] = to_millis(*d.enable_date);
   if (d.last_step) o["last_step"] = *d.last_step;
   return json::serialize(o);
@@ -51,12 +51,7 @@ VirtualMfaDevice decode(const json::object& o) {
   d.drift = integer(o, "drift");
   if (o.contains("enabled")) d.enable_date = from_millis(integer(o, "enabled"));
   if (o.contains("last_step")) d.last_step = integer(o, "last_step");
-  if (auto* v = o.if_contains("tags"); v && v->is_array()) {
-    for (const auto& item : v->as_array()) {
-      if (!item.is_object()) continue;
-      d.tags.push_back(Tag{text(item.as_object(), "k"), text(item.as_object(), "v")});
-    }
-  }
+  d.tags = decode_tags(o);
   return d;
 }
 

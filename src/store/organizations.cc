@@ -18,6 +18,8 @@ using codec::boolean;
 using codec::integer;
 using codec::parse_object;
 using codec::text;
+using codec::encode_tags;
+using codec::decode_tags;
 
 std::vector<std::string> strings(const json::object& o, std::string_view field) {
   std::vector<std::string> out;
@@ -29,20 +31,6 @@ std::vector<std::string> strings(const json::object& o, std::string_view field) 
   return out;
 }
 
-json::array encode_tags(const std::vector<Tag>& tags) {
-  json::array a;
-  for (const auto& t : tags) a.push_back(json::object{{"k", t.key}, {"v", t.value}});
-  return a;
-}
-std::vector<Tag> decode_tags(const json::object& o) {
-  std::vector<Tag> tags;
-  if (auto* v = o.if_contains("tags"); v && v->is_array()) {
-    for (const auto& item : v->as_array()) {
-      if (item.is_object()) tags.push_back(Tag{text(item.as_object(), "k"), text(item.as_object(), "v")});
-    }
-  }
-  return tags;
-}
 
 // --- keys ------------------------------------------------------------------------------------
 

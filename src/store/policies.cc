@@ -18,6 +18,8 @@ using codec::boolean;
 using codec::integer;
 using codec::parse_object;
 using codec::text;
+using codec::encode_tags;
+using codec::decode_tags;
 
 std::string acct(std::string_view account) { return "acct/" + std::string(account) + "/"; }
 
@@ -36,8 +38,6 @@ std::optional<EntityKind> kind_from(std::string_view s) {
 }
 
 std::string encode(const ManagedPolicy& p) {
-  json::array tags;
-  for (const auto& t : p.tags) tags.push_back(json::object{{"k", t.key}, {"v", t.value}});
   return json::serialize(json::object{{"account", p.account},
                                       {"name", p.name},
                                       {"id", p.id},
@@ -48,7 +48,7 @@ std::string encode(const ManagedPolicy& p) {
                                       {"attachable", p.is_attachable},
                                       {"created", to_millis(p.create_date)},
                                       {"updated", to_millis(p.update_date)},
-                                      {"tags", tags}});
+                                      {"tags", encode_tags(p.tags)}});
 }
 
 ManagedPolicy decode_policy(const json::object& o) {
@@ -63,11 +63,7 @@ ManagedPolicy decode_policy(const json::object& o) {
   if (auto* v = o.if_contains("attachable"); v && v->is_bool()) p.is_attachable = v->as_bool();
   p.create_date = from_millis(integer(o, "created"));
   p.update_date = from_millis(integer(o, "updated"));
-  if (auto* v = o.if_contains("tags"); v && v->is_array()) {
-    for (const auto& t : v->as_array()) {
-      if (t.is_object()) p.tags.push_back(Tag{text(t.as_object(), "k"), text(t.as_object(), "v")});
-    }
-  }
+  p.tags = decode_tags(o);
   return p;
 }
 

@@ -18,6 +18,9 @@ using codec::boolean;
 using codec::integer;
 using codec::parse_object;
 using codec::text;
+using codec::encode_tags;
+using codec::decode_tags;
+using codec::list_page;
 
 std::string role_key(std::string_view account, std::string_view lower_name) {
   return "acct/" + std::string(account) + "/role/" + std::string(lower_name);
@@ -27,8 +30,6 @@ std::string role_id_key(std::string_view account, std::string_view role_id) {
 }
 
 std::string encode(const Role& r) {
-  json::array tags;
-  for (const auto& t : r.tags) tags.push_back(json::object{{"k", t.key}, {"v", t.value}});
   json::object o{{"account", r.account},
                  {"name", r.name},
                  {"id", r.id},
@@ -38,7 +39,7 @@ std::string encode(const Role& r) {
                  {"description", r.description},
                  {"max_session", r.max_session_duration},
                  {"boundary", r.permissions_boundary_arn},
-                 {"tags", tags},
+                 {"tags", encode_tags(r.tags)},
                  {"last_used_region", r.last_used_region}};
   if (r.last_used) o["last_used"] = to_millis(*r.last_used);
   return json::serialize(o);
@@ -56,11 +57,7 @@ Role decode_role(const json::object& o) {
   r.max_session_duration = static_cast<int>(integer(o, "max_session"));
   if (r.max_session_duration == 0) r.max_session_duration = 3600;
   r.permissions_boundary_arn = text(o, "boundary");
-  if (auto* v = o.if_contains("tags"); v && v->is_array()) {
-    for (const auto& t : v->as_array()) {
-      if (t.is_object()) r.tags.push_back(Tag{text(t.as_object(), "k"), text(t.as_object(), "v")});
-    }
-  }
+  r.tags = decode_tags(o);
   if (o.contains("last_used")) r.last_used = from_millis(integer(o, "last_used"));
   r.last_used_region = text(o, "last_used_region");
   return r;
@@ -107,29 +104,8 @@ core::Status RoleEntities::erase_role(const Role& role) {
 core::Result<Listing<Role>> RoleEntities::list_roles(std::string_view account,
                                                      std::string_view path_prefix,
                                                      std::string_view marker, size_t max_items) {
-  const std::string prefix = role_key(account, "");
-  Listing<Role> page;
-  std::string after = marker.empty() ? std::string() : prefix + std::string(marker);
-  while (true) {
-    auto batch = tx_.scan(prefix, after, 500);
-    IAMD_TRY(batch);
-    for (auto& [k, v] : *batch) {
-      auto o = parse_object(v);
-      if (!o) return corrupt(k);
-      Role role = decode_role(*o);
-      if (!role.path.starts_with(path_prefix)) continue;
-      if (page.items.size() == max_items) {
-        page.is_truncated = true;
-        return page;
-      }
-      page.items.push_back(std::move(role));
-      page.marker = k.substr(prefix.size());
-    }
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
-  page.marker.clear();
-  return page;
+  return list_page<Role>(tx_, role_key(account, ""), path_prefix, marker, max_items,
+                         decode_role);
 }
 
 core::Result<std::vector<Role>> RoleEntities::all_roles(std::string_view account) {
