@@ -35,4 +35,8 @@ std::vector<std::uint8_t> aes256_gcm_seal(Aes256GcmKey key, Bytes plaintext, Byt
 /// sealed under another key or other `aad`; no partial plaintext is ever returned.
 std::optional<std::vector<std::uint8_t>> aes256_gcm_open(Aes256GcmKey key, Bytes sealed, Bytes aad);
 
+/// The same into `plaintext`, which must be exactly sealed.size() - kAes256GcmOverheadBytes long
+/// (else false); for callers that open often into a buffer they keep. On false it holds zeros.
+bool aes256_gcm_open(Aes256GcmKey key, Bytes sealed, Bytes aad, std::span<std::uint8_t> plaintext);
+
 }  // namespace iamd::crypto

@@ -183,6 +183,29 @@ TEST_F(Aes256GcmRoundTrip, WrongAadWrongKeyAndTruncationFail) {
   EXPECT_FALSE(aes256_gcm_open(key_, longer, as_bytes("aad")).has_value());
 }
 
+// Each thread keeps the last key's schedule (aead.cc): switching keys back and forth, and a
+// failed open in between, must never open with a stale key or leave the context unusable.
+TEST_F(Aes256GcmRoundTrip, KeysAlternatingOnOneThread) {
+  std::array<std::uint8_t, 32> other_key{};
+  random_.fill(other_key);
+  const auto mine = seal("mine", "aad");
+  const auto theirs = aes256_gcm_seal(other_key, as_bytes("theirs"), as_bytes("aad"), random_);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(as_chars(aes256_gcm_open(key_, mine, as_bytes("aad")).value()), "mine");
+    EXPECT_FALSE(aes256_gcm_open(key_, theirs, as_bytes("aad")).has_value());
+    EXPECT_EQ(as_chars(aes256_gcm_open(other_key, theirs, as_bytes("aad")).value()), "theirs");
+    EXPECT_FALSE(aes256_gcm_open(other_key, mine, as_bytes("aad")).has_value());
+    auto tampered = mine;
+    tampered.back() ^= 0x01;
+    EXPECT_FALSE(aes256_gcm_open(key_, tampered, as_bytes("aad")).has_value());
+    EXPECT_EQ(as_chars(aes256_gcm_open(key_, mine, as_bytes("aad")).value()), "mine");
+    // Sealing with one key then the other: each opens only under its own.
+    const auto again = aes256_gcm_seal(other_key, as_bytes("x"), as_bytes(""), random_);
+    EXPECT_TRUE(aes256_gcm_open(other_key, again, Bytes{}).has_value());
+    EXPECT_FALSE(aes256_gcm_open(key_, again, Bytes{}).has_value());
+  }
+}
+
 TEST(SystemRandom, FillsAndDiffers) {
   SystemRandom random;
   std::array<std::uint8_t, 32> a{}, b{};

@@ -1,7 +1,7 @@
 #pragma once
 // The signing keys derived from one secret, cached beside it (authz::Credential carries one).
 //
-// SigningKeyCache finds a key by a salted SHA-256 of secret and scope: a hash per request, and a
+// SigningKeyCache finds a key by secret and scope: a hash of both per request, and a
 // lock. Kept with the credential instead, the cache needs neither: the credential already is
 // the lookup, so entries are keyed by the scope alone (date, region, service) and can never
 // belong to another secret. Nothing here holds the secret, and the keys die (wiped) with the

@@ -9,49 +9,76 @@
 
 #include "auth/sigv4/request.h"
 #include "crypto/bytes.h"
+#include "crypto/constant_time.h"
 #include "crypto/csprng.h"
-#include "crypto/sha256.h"
 
 namespace iamd::auth::sigv4 {
 namespace {
 
 constexpr std::size_t kShards = 16;
-
-using EntryId = crypto::Sha256Digest;
+// Longer secrets are not cached (derived every time); real ones are 40 characters.
+constexpr std::size_t kMaxCachedSecret = 64;
+// A scope as length-prefixed bytes, zero-padded: 8 for the date, ~20 at most for a real region,
+// 3 for iam/sts. Longer scopes are not cached.
+constexpr std::size_t kScopeWords = 6;
+using ScopeWords = std::array<std::uint64_t, kScopeWords>;
 
 struct Slot {
-  EntryId id{};
-  SigningKey key{};
+  std::uint64_t tag = 0;
   bool used = false;
+  std::uint8_t secret_size = 0;
+  std::array<std::uint8_t, kMaxCachedSecret> secret{};
+  ScopeWords scope{};
+  SigningKey key{};
 };
 
-// Each field is length-prefixed so that ("ab", "c") and ("a", "bc") cannot share an id. Hashed
-// in one piece from a stack buffer (wiped at once: it holds the secret) when the fields fit, as
-// they always do for real keys: a digest update per field costs more than the hashing.
-EntryId entry_id(std::span<const std::uint8_t> salt, std::string_view secret, std::string_view date,
-                 std::string_view region, std::string_view service) {
-  auto length = [](std::string_view s) {
-    const auto n = static_cast<std::uint32_t>(s.size());
-    return std::array<std::uint8_t, 4>{
-        static_cast<std::uint8_t>(n), static_cast<std::uint8_t>(n >> 8),
-        static_cast<std::uint8_t>(n >> 16), static_cast<std::uint8_t>(n >> 24)};
-  };
-  const auto l1 = length(secret), l2 = length(date), l3 = length(region), l4 = length(service);
-  using crypto::as_bytes;
-  const std::initializer_list<crypto::Bytes> parts = {
-      salt, l1, as_bytes(secret), l2, as_bytes(date), l3, as_bytes(region), l4, as_bytes(service)};
-  std::array<std::uint8_t, 256> buffer;
-  std::size_t size = 0;
-  for (crypto::Bytes part : parts) size += part.size();
-  if (size > buffer.size()) return crypto::sha256(parts);
-  std::uint8_t* p = buffer.data();
-  for (crypto::Bytes part : parts) {
-    if (!part.empty()) std::memcpy(p, part.data(), part.size());
-    p += part.size();
+bool encode_scope(std::string_view date, std::string_view region, std::string_view service,
+                  ScopeWords& out) {
+  if (3 + date.size() + region.size() + service.size() > kScopeWords * 8) return false;
+  unsigned char bytes[kScopeWords * 8] = {};
+  std::size_t at = 0;
+  for (std::string_view part : {date, region, service}) {
+    bytes[at++] = static_cast<unsigned char>(part.size());
+    if (!part.empty()) std::memcpy(bytes + at, part.data(), part.size());
+    at += part.size();
   }
-  const EntryId id = crypto::sha256(crypto::Bytes(buffer.data(), size));
-  crypto::secure_wipe(std::span<std::uint8_t>(buffer.data(), size));
-  return id;
+  std::memcpy(out.data(), bytes, sizeof bytes);
+  return true;
+}
+
+// Where an entry lives and a quick first filter: a salted mix of secret and scope. Only a slot
+// that then matches secret and scope exactly is used, so this needs to spread well, not to
+// resist collisions; the salt keeps the placement unpredictable from outside.
+std::uint64_t mix(std::uint64_t h, std::uint64_t word) {
+  h = (h ^ word) * 0x9E3779B97F4A7C15ULL;
+  return h ^ (h >> 29);
+}
+
+std::uint64_t entry_tag(std::uint64_t salt, std::string_view secret, const ScopeWords& scope) {
+  std::uint64_t h = mix(salt, secret.size());
+  std::size_t i = 0;
+  for (; i + 8 <= secret.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, secret.data() + i, sizeof word);
+    h = mix(h, word);
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, secret.data() + i, secret.size() - i);
+  h = mix(h, tail);
+  for (std::uint64_t word : scope) h = mix(h, word);
+  return h * 0xD6E8FEB86659FD93ULL;
+}
+
+void wipe(Slot& slot) {
+  crypto::secure_wipe(slot.secret);
+  crypto::secure_wipe(slot.key);
+  slot.used = false;
+}
+
+bool holds(const Slot& slot, std::uint64_t tag, std::string_view secret, const ScopeWords& scope) {
+  return slot.used && slot.tag == tag && slot.scope == scope &&
+         crypto::constant_time_equal(crypto::Bytes(slot.secret.data(), slot.secret_size),
+                                     crypto::as_bytes(secret));
 }
 
 }  // namespace
@@ -81,28 +108,30 @@ SigningKey derive_signing_key(std::string_view secret_access_key, std::string_vi
 SigningKeyCache::SigningKeyCache(std::size_t capacity)
     : slots_per_shard_(std::max<std::size_t>(1, (capacity + kShards - 1) / kShards)),
       shards_(new Shard[kShards]) {
-  crypto::SystemRandom().fill(salt_);
+  std::array<std::uint8_t, sizeof salt_> salt;
+  crypto::SystemRandom().fill(salt);
+  std::memcpy(&salt_, salt.data(), sizeof salt_);
   for (std::size_t i = 0; i < kShards; ++i) shards_[i].slots.resize(slots_per_shard_);
 }
 
 SigningKeyCache::~SigningKeyCache() {
   for (std::size_t i = 0; i < kShards; ++i) {
-    for (Slot& slot : shards_[i].slots) crypto::secure_wipe(slot.key);
+    for (Slot& slot : shards_[i].slots) wipe(slot);
   }
-  crypto::secure_wipe(salt_);
 }
 
 SigningKey SigningKeyCache::signing_key(std::string_view secret_access_key, std::string_view date,
                                         std::string_view region, std::string_view service) {
-  const EntryId id = entry_id(salt_, secret_access_key, date, region, service);
-  // The id is a uniform hash, so any of its bytes index shards and slots evenly.
-  Shard& shard = shards_[id[0] % kShards];
-  std::uint64_t index = 0;
-  std::memcpy(&index, id.data() + 1, sizeof index);
-  Slot& slot = shard.slots[index % slots_per_shard_];
+  ScopeWords scope;
+  if (secret_access_key.size() > kMaxCachedSecret || !encode_scope(date, region, service, scope)) {
+    return derive_signing_key(secret_access_key, date, region, service);
+  }
+  const std::uint64_t tag = entry_tag(salt_, secret_access_key, scope);
+  Shard& shard = shards_[(tag >> 60) % kShards];
+  Slot& slot = shard.slots[(tag & 0x0fffffffffffffffULL) % slots_per_shard_];
   {
     std::lock_guard lock(shard.mu);
-    if (slot.used && slot.id == id) {
+    if (holds(slot, tag, secret_access_key, scope)) {
       ++shard.stats.hits;
       return slot.key;
     }
@@ -112,7 +141,11 @@ SigningKey SigningKeyCache::signing_key(std::string_view secret_access_key, std:
   const SigningKey key = derive_signing_key(secret_access_key, date, region, service);
   std::lock_guard lock(shard.mu);
   ++shard.stats.misses;
-  slot.id = id;
+  wipe(slot);
+  slot.tag = tag;
+  slot.scope = scope;
+  slot.secret_size = static_cast<std::uint8_t>(secret_access_key.size());
+  std::memcpy(slot.secret.data(), secret_access_key.data(), secret_access_key.size());
   slot.key = key;
   slot.used = true;
   return key;

@@ -23,13 +23,15 @@ SigningKey derive_signing_key(std::string_view secret_access_key, std::string_vi
 
 /// A bounded, thread-safe cache of signing keys keyed by (secret, date, region, service).
 ///
-/// The secret itself is never stored: entries are found by a salted SHA-256 of the four values,
-/// with a salt drawn per cache, so a memory dump yields no secret and nothing comparable across
-/// processes. Memory is fixed at construction: entries live in a direct-mapped table split into
-/// independently locked shards, and a new key simply replaces whatever shared its slot, so a
-/// stream of distinct keys cannot grow the cache and the locks are rarely contended. Entries
-/// never go stale: a rotated secret hashes to a new id, and verify() is only reached with the
-/// secret of a key that still exists.
+/// Memory is fixed at construction: entries live in a direct-mapped table split into
+/// independently locked shards, placed by a salted (per cache) mix of secret and scope, and a new
+/// key simply replaces whatever shared its slot, so a stream of distinct keys cannot grow the
+/// cache and the locks are rarely contended. An entry is used only when its secret (compared in
+/// constant time) and scope are exactly the request's, so a collision of the mix can only cost a
+/// derivation. The secrets are held like the keys derived from them (a process that verifies a
+/// key holds its secret anyway) and wiped when replaced or when the cache dies. Entries never go
+/// stale: a rotated secret is a new entry, and verify() is only reached with the secret of a key
+/// that still exists.
 class SigningKeyCache {
  public:
   static constexpr std::size_t kDefaultCapacity = 4096;
@@ -57,7 +59,7 @@ class SigningKeyCache {
 
  private:
   struct Shard;
-  std::array<std::uint8_t, 32> salt_{};
+  std::uint64_t salt_ = 0;
   std::size_t slots_per_shard_;
   std::unique_ptr<Shard[]> shards_;
 };
