@@ -163,8 +163,9 @@ class SessionRequests {
       return false;
     }
     auto opened = iamd::auth::open_session(*parsed_.session_token, keyring_);
-    return opened && opened->access_key_id == parsed_.access_key_id && now < opened->expires_at &&
-           verify(request, parsed_, opened->secret_access_key.reveal(), session_keys_);
+    return opened && (*opened)->access_key_id == parsed_.access_key_id &&
+           now < (*opened)->expires_at &&
+           verify(request, parsed_, (*opened)->secret_access_key.reveal(), session_keys_);
   }
 
   std::size_t token_bytes() const {

@@ -211,7 +211,7 @@ struct QueryEndpoint::Impl {
     if (sig.session_token) {
       auto session = auth::open_session(*sig.session_token, *view.keyring());
       if (!session) return;
-      id.account_id = session->account;
+      id.account_id = (*session)->account;
     } else {
       auto cred = view.find_credential(sig.access_key_id);
       if (cred == nullptr) return;

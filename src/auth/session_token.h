@@ -6,11 +6,13 @@
 //
 // Token text: base64( "IAMD" | version (1 byte) | key id (4 bytes, big-endian) | sealed payload ),
 // with the first 9 bytes as the AEAD's associated data. Persisted in clients' hands for up to 36
-// hours: the layout and the payload encoding must never change silently — bump the version.
+// hours: the layout and the payload encoding must never change silently — bump the version, and
+// keep opening the previous one (session_token.cc seals version 2 and opens 1 and 2).
 
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -79,6 +81,9 @@ std::string seal_session(const Session& session, const Keyring& keyring, core::R
 
 /// Opens a token. InvalidClientTokenId ("The security token included in the request is invalid.")
 /// for anything that is not a token sealed by a key in `keyring`. Expiry is not checked here.
-core::Result<Session> open_session(std::string_view token, const Keyring& keyring);
+/// Shared and immutable: a client sends one token with every request of its session, and the
+/// session opened for the first is handed to the rest without a copy.
+core::Result<std::shared_ptr<const Session>> open_session(std::string_view token,
+                                                          const Keyring& keyring);
 
 }  // namespace iamd::auth

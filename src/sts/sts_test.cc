@@ -762,7 +762,7 @@ TEST_F(StsTest, TokensAreCheckedWhenUsed) {
   TagSealer other_sealer;
   authz::View other_view(other_store, other_sealer);
   ASSERT_TRUE(store::maintain_keyring(other_store, other_sealer, other_random, at(kNow)));
-  auth::Session forged = *auth::open_session(c.token, *view_.keyring());
+  auth::Session forged = **auth::open_session(c.token, *view_.keyring());
   auto foreign = mint(forged, *other_view.keyring(), other_random);
   ASSERT_TRUE(foreign);
   auto refused = authenticate_session(view_, *foreign, forged.access_key_id, at(kNow));
