@@ -24,17 +24,17 @@ audit::SessionIssuer issuer_of_federated(const auth::Session& s) {
 
 }  // namespace
 
-audit::Identity audit_identity(const api::Caller& caller) {
+audit::Identity audit_identity(api::Caller&& caller) {
   audit::Identity id;
-  id.principal_id = caller.user_id;
-  id.arn = caller.arn;
-  id.account_id = caller.account;
-  id.access_key_id = caller.access_key_id;
+  id.principal_id = std::move(caller.user_id);
+  id.arn = std::move(caller.arn);
+  id.account_id = std::move(caller.account);
+  id.access_key_id = std::move(caller.access_key_id);
   switch (caller.type) {
     case api::PrincipalType::Root: id.type = "Root"; break;
     case api::PrincipalType::User:
       id.type = "IAMUser";
-      id.user_name = caller.name;
+      id.user_name = std::move(caller.name);
       break;
     case api::PrincipalType::AssumedRole: id.type = "AssumedRole"; break;
     case api::PrincipalType::FederatedUser: id.type = "FederatedUser"; break;

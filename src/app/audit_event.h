@@ -11,7 +11,7 @@ namespace iamd::app {
 
 /// userIdentity for `caller` (spec/sts-federation.md §10.2): Root, IAMUser, AssumedRole or
 /// FederatedUser, with a sessionContext for temporary credentials.
-audit::Identity audit_identity(const api::Caller& caller);
+audit::Identity audit_identity(api::Caller&& caller);
 
 /// The broker's observer: notes the long-term key a call was signed with, and the role whose
 /// session made it or that it assumed, for the batched last-used writes.

@@ -169,8 +169,9 @@ struct QueryEndpoint::Impl {
   }
 
   // Hands the call to the audit trail. `error` is the error as the client got it (null on
-  // success); the output tree is only kept for calls that change something.
-  void publish(const api::Context& ctx, const api::ServiceInfo& service, std::string action,
+  // success); the output tree is only kept for calls that change something. Takes what it can
+  // from `ctx`, which is done with: every call pays for this on its own thread.
+  void publish(api::Context&& ctx, const api::ServiceInfo& service, std::string action,
                api::ParamNode&& params, const core::Error* error, api::Output* out,
                api::AuditNotes&& notes, audit::Identity identity) {
     audit::Event e;
@@ -178,10 +179,10 @@ struct QueryEndpoint::Impl {
     e.time = ctx.now;
     e.service = std::string(service.service);
     e.event_name = std::move(action);
-    e.region = ctx.region;
-    e.source_ip = ctx.source_ip;
-    e.user_agent = ctx.user_agent;
-    e.request_id = ctx.request_id;
+    e.region = std::move(ctx.region);
+    e.source_ip = std::move(ctx.source_ip);
+    e.user_agent = std::move(ctx.user_agent);
+    e.request_id = std::move(ctx.request_id);
     if (error != nullptr) {
       e.error_code = std::string(core::wire_code(error->code));
       e.error_message = core::fault(error->code) == core::Fault::Receiver
@@ -202,7 +203,7 @@ struct QueryEndpoint::Impl {
   // belongs to, with an identity of type Unknown (nothing about the caller was proven). A key
   // no account has, or a session token that does not open, leaves no record: no account to
   // deliver it to.
-  void publish_auth_failure(const api::Context& ctx, const api::ServiceInfo& service,
+  void publish_auth_failure(api::Context&& ctx, const api::ServiceInfo& service,
                             std::string_view action, api::ParamNode&& params,
                             const auth::sigv4::ParsedSignature& sig, const core::Error& error) {
     audit::Identity id;
@@ -217,7 +218,7 @@ struct QueryEndpoint::Impl {
       if (cred == nullptr) return;
       id.account_id = cred->caller.account;
     }
-    publish(ctx, service, std::string(action), std::move(params), &error, nullptr,
+    publish(std::move(ctx), service, std::string(action), std::move(params), &error, nullptr,
             api::AuditNotes{}, std::move(id));
   }
 
@@ -257,7 +258,7 @@ struct QueryEndpoint::Impl {
     auto caller = authenticate(signable, *sig, service->service, now);
     if (!caller) {
       if (broker != nullptr && op != nullptr) {
-        publish_auth_failure(ctx, *service, target->action, std::move(*params), *sig,
+        publish_auth_failure(std::move(ctx), *service, target->action, std::move(*params), *sig,
                              http::json::to_json_error(caller.error()));
       }
       return json_error(service, caller.error(), request_id);
@@ -275,8 +276,8 @@ struct QueryEndpoint::Impl {
     if (!out) {
       if (broker != nullptr) {
         core::Error sent = http::json::to_json_error(out.error());
-        publish(ctx, *service, std::string(target->action), std::move(*params), &sent, nullptr,
-                std::move(notes), audit_identity(ctx.caller));
+        publish(std::move(ctx), *service, std::string(target->action), std::move(*params), &sent,
+                nullptr, std::move(notes), audit_identity(std::move(ctx.caller)));
       }
       return json_error(service, out.error(), request_id);
     }
@@ -287,8 +288,8 @@ struct QueryEndpoint::Impl {
     response.service = std::string(service->service);
     response.action = std::string(target->action);
     if (broker != nullptr) {
-      publish(ctx, *service, response.action, std::move(*params), nullptr, &*out,
-              std::move(notes), audit_identity(ctx.caller));
+      publish(std::move(ctx), *service, response.action, std::move(*params), nullptr, &*out,
+              std::move(notes), audit_identity(std::move(ctx.caller)));
     }
     return response;
   }
@@ -383,7 +384,8 @@ struct QueryEndpoint::Impl {
       auto caller = authenticate(signable, *sig, service->service, now);
       if (!caller) {
         if (broker != nullptr && op != nullptr) {
-          publish_auth_failure(ctx, *service, action, std::move(*params), *sig, caller.error());
+          publish_auth_failure(std::move(ctx), *service, action, std::move(*params), *sig,
+                               caller.error());
         }
         return error_response(*service, caller.error(), request_id);
       }
@@ -412,8 +414,9 @@ struct QueryEndpoint::Impl {
     response.service = std::string(service->service);
     response.action = std::string(action);
     if (broker != nullptr) {
-      publish(ctx, *service, response.action, std::move(*params), out ? nullptr : &out.error(),
-              out ? &*out : nullptr, std::move(notes), audit_identity(ctx.caller));
+      publish(std::move(ctx), *service, response.action, std::move(*params),
+              out ? nullptr : &out.error(), out ? &*out : nullptr, std::move(notes),
+              audit_identity(std::move(ctx.caller)));
     }
     return response;
   }

@@ -255,6 +255,10 @@ TEST(Render, HostileTextStaysValidJson) {
   std::string agent(rec["userAgent"].as_string());
   EXPECT_LE(agent.size(), 1024u + 16);
   EXPECT_NE(agent.find("\"quoted\""), std::string::npos);
+  // Control bytes escaped, each byte that is not UTF-8 one U+FFFD, the rest as it came.
+  const std::string_view expected = "agent \"quoted\" \\ \n\x01 \xEF\xBF\xBD\xEF\xBF\xBD end";
+  EXPECT_EQ(agent.substr(0, expected.size()), expected);
+  EXPECT_NE(records[0].json.find(R"(\u0001)"), std::string::npos);
   EXPECT_EQ(rec["requestParameters"].as_object()["userName"], "caf\xc3\xa9");
 }
 
