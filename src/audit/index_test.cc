@@ -11,12 +11,15 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
+#include <random>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "audit/index_blocks.h"
 #include "audit/index_util.h"
 #include "audit/memory_index.h"
 #include "audit/sqlite_index.h"
@@ -526,10 +529,84 @@ TEST_F(SqliteIndexFile, RefusesAnotherKindOfDatabaseAndLeavesItAlone) {
 
 TEST_F(SqliteIndexFile, RefusesANewerSchema) {
   { SqliteIndex index(path()); }
-  raw_exec("UPDATE audit_schema SET version = 3");
+  raw_exec("UPDATE audit_schema SET version = 4");
   std::string error = open_error();
-  EXPECT_NE(error.find("schema version 3 is newer than this iamd supports (2)"), std::string::npos)
+  EXPECT_NE(error.find("schema version 4 is newer than this iamd supports (3)"), std::string::npos)
       << error;
+}
+
+// A version 2 file (raw blocks, no runs.block_format) is upgraded at open: its runs stay
+// readable, and merging them with new (packed) runs loses nothing. The file is made here from a
+// version 3 one by undoing the upgrade: every block rewritten raw, the column dropped.
+TEST_F(SqliteIndexFile, UpgradesVersion2AndMergesItsRawRuns) {
+  const SqliteIndex::Options fanout2{2};
+  std::vector<std::string> want;
+  auto add = [&](SqliteIndex& index, int n) {
+    std::vector<Record> batch;
+    for (int i = 0; i < 3; ++i) {
+      const std::string id = "r" + std::to_string(n) + "-" + std::to_string(i);
+      batch.push_back(record(id, at(n, i)));
+      want.insert(want.begin(), id);
+    }
+    ASSERT_TRUE(index.write(batch));
+  };
+  {
+    SqliteIndex index(path(), fanout2);
+    for (int n = 0; n < 5; ++n) add(index, n);  // runs at levels 0 and 2
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* read = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "SELECT blocks.id, entries FROM blocks JOIN runs "
+                                 "ON blocks.id BETWEEN runs.first_block AND runs.last_block",
+                                 -1, &read, nullptr),
+              SQLITE_OK);
+    std::vector<std::pair<std::int64_t, std::string>> raw;
+    while (sqlite3_step(read) == SQLITE_ROW) {
+      std::string_view packed(static_cast<const char*>(sqlite3_column_blob(read, 1)),
+                              static_cast<std::size_t>(sqlite3_column_bytes(read, 1)));
+      std::vector<IndexEntry> entries;
+      ASSERT_TRUE(unpack_block(BlockFormat::Packed, packed, entries));
+      raw.emplace_back(sqlite3_column_int64(read, 0),
+                       std::string(reinterpret_cast<const char*>(entries.data()),
+                                   entries.size() * sizeof(IndexEntry)));
+    }
+    sqlite3_finalize(read);
+    ASSERT_FALSE(raw.empty());
+    sqlite3_stmt* write = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE blocks SET entries = ?2 WHERE id = ?1", -1, &write,
+                                 nullptr),
+              SQLITE_OK);
+    for (const auto& [id, bytes] : raw) {
+      sqlite3_bind_int64(write, 1, id);
+      sqlite3_bind_blob(write, 2, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
+      ASSERT_EQ(sqlite3_step(write), SQLITE_DONE);
+      sqlite3_reset(write);
+    }
+    sqlite3_finalize(write);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "ALTER TABLE runs DROP COLUMN block_format; "
+                           "UPDATE audit_schema SET version = 2",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  SqliteIndex index(path(), fanout2);
+  Query q = everything();
+  q.limit = 50;
+  auto page = index.lookup(q);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(ids(*page), want);
+  for (int n = 5; n < 9; ++n) add(index, n);  // merges the raw runs with packed ones
+  page = index.lookup(q);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(ids(*page), want);
+  q.attribute = std::make_pair(Attribute::EventId, std::string("r2-1"));
+  page = index.lookup(q);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(ids(*page), (std::vector<std::string>{"r2-1"}));
 }
 
 TEST_F(SqliteIndexFile, RefusesTheUnreleasedVersion1Layout) {
@@ -575,6 +652,80 @@ TEST_F(SqliteIndexFile, LookupsRunWhileTheWriterWrites) {
   ASSERT_TRUE(page);
   EXPECT_EQ(page->records.size(), 50u);
   EXPECT_TRUE(page->next);
+}
+
+// --- Blocks (index_blocks.h) ------------------------------------------------------------------
+
+std::vector<IndexEntry> sorted(std::vector<IndexEntry> entries) {
+  std::sort(entries.begin(), entries.end(), entry_less);
+  return entries;
+}
+
+bool same(const std::vector<IndexEntry>& a, const std::vector<IndexEntry>& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), entry_equal);
+}
+
+TEST(IndexBlocks, PackedRoundTripsAndIsSmall) {
+  std::mt19937_64 rng(7);
+  std::vector<IndexEntry> entries;
+  const std::int64_t base = 1767225600LL * 1000000;
+  for (int i = 0; i < 512; ++i) {
+    // A few busy keys (repeated, close in time) and unique ones, as a batch's entries are.
+    const std::int64_t key = i % 4 == 0 ? static_cast<std::int64_t>(rng()) : (i % 3) * 977 - 1;
+    entries.push_back({key, base + static_cast<std::int64_t>(rng() % 5000000), 1000 + i});
+  }
+  entries = sorted(entries);
+  std::string packed;
+  pack_block(entries, packed);
+  std::vector<IndexEntry> back;
+  ASSERT_TRUE(unpack_block(BlockFormat::Packed, packed, back));
+  EXPECT_TRUE(same(back, entries));
+  EXPECT_LT(packed.size(), entries.size() * sizeof(IndexEntry) / 2);
+}
+
+TEST(IndexBlocks, ExtremeValuesRoundTrip) {
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  const auto entries = sorted({{kMin, kMax, kMin},
+                               {kMin, kMin, kMax},
+                               {-1, 0, 0},
+                               {0, -5, 3},
+                               {kMax, kMax, kMax},
+                               {kMax, kMin, kMin}});
+  std::string packed;
+  pack_block(entries, packed);
+  std::vector<IndexEntry> back;
+  ASSERT_TRUE(unpack_block(BlockFormat::Packed, packed, back));
+  EXPECT_TRUE(same(back, entries));
+  // Raw: 24-byte triples as they are in memory.
+  const std::string raw(reinterpret_cast<const char*>(entries.data()),
+                        entries.size() * sizeof(IndexEntry));
+  ASSERT_TRUE(unpack_block(BlockFormat::Raw, raw, back));
+  EXPECT_TRUE(same(back, entries));
+  std::string empty;
+  pack_block({}, empty);
+  ASSERT_TRUE(unpack_block(BlockFormat::Packed, empty, back));
+  EXPECT_TRUE(back.empty());
+}
+
+TEST(IndexBlocks, RefusesMalformedBlocks) {
+  std::string packed;
+  pack_block(sorted({{1, 10, 1}, {1, 9, 2}, {2, 8, 3}}), packed);
+  std::vector<IndexEntry> back;
+  for (std::size_t n = 0; n < packed.size(); ++n) {
+    EXPECT_FALSE(unpack_block(BlockFormat::Packed, packed.substr(0, n), back)) << n;
+  }
+  EXPECT_FALSE(unpack_block(BlockFormat::Packed, packed + "x", back));  // trailing bytes
+  std::string wrong_tag = packed;
+  wrong_tag[0] = 'Q';
+  EXPECT_FALSE(unpack_block(BlockFormat::Packed, wrong_tag, back));
+  // A count far beyond the bytes, and a varint that never ends.
+  EXPECT_FALSE(unpack_block(BlockFormat::Packed, std::string("P\xff\xff\xff\xff\x0f", 6), back));
+  std::string endless("P\x01", 2);
+  endless.append(20, '\xff');
+  EXPECT_FALSE(unpack_block(BlockFormat::Packed, endless, back));
+  EXPECT_FALSE(unpack_block(BlockFormat::Raw, std::string(25, 'a'), back));
+  EXPECT_FALSE(unpack_block(static_cast<BlockFormat>(7), packed, back));
 }
 
 }  // namespace

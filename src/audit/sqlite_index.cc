@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "audit/index_blocks.h"
 #include "audit/index_util.h"
 
 namespace iamd::audit {
@@ -38,7 +39,8 @@ std::string segment_path(const std::string& db_path, std::int64_t n) {
   return db_path + suffix;
 }
 
-// Schema version 2. An on-disk format: never change it in place.
+// Schema version 3. An on-disk format: never change it in place (version 2 is upgraded at open:
+// it lacked runs.block_format, its runs' blocks all being raw).
 //
 //   audit_state  last_sequence: the highest sequence written. A prune hides the records up to
 //                pruned_upto (the last sequence then) older than pruned_before (time_us).
@@ -47,9 +49,10 @@ std::string segment_path(const std::string& db_path, std::int64_t n) {
 //                the segment file `segment` (segment_path). max_time_us lets prune drop whole
 //                batches.
 //   runs         a sorted run of entries at `level`: blocks first_block..last_block (consecutive
-//                ids), entries with times in min_time_us..max_time_us.
-//   blocks       up to kBlockEntries entries of one run, in entry order (Entry, entry_less), as a
-//                blob of little-endian (key, time_us, sequence) int64 triples. blocks_by_last
+//                ids), entries with times in min_time_us..max_time_us, blocks in block_format
+//                (index_blocks.h: 0 raw, 1 packed; runs written since version 3 are packed).
+//   blocks       up to kBlockEntries entries of one run, in entry order (IndexEntry, entry_less),
+//                as a blob in the run's block format. blocks_by_last
 //                finds the block holding the first entry at or after a position: its columns
 //                are the block's last entry with time and sequence negated, so that SQLite's
 //                ascending order is entry order.
@@ -74,7 +77,8 @@ CREATE TABLE runs (
   first_block INTEGER NOT NULL,
   last_block  INTEGER NOT NULL,
   min_time_us INTEGER NOT NULL,
-  max_time_us INTEGER NOT NULL
+  max_time_us INTEGER NOT NULL,
+  block_format INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE blocks (
   id                INTEGER PRIMARY KEY,
@@ -86,7 +90,7 @@ CREATE TABLE blocks (
 );
 CREATE INDEX blocks_by_last ON blocks(run, last_key, last_neg_time, last_neg_sequence);
 INSERT INTO audit_state(last_sequence, pruned_before, pruned_upto) VALUES (0, 0, 0);
-INSERT INTO audit_schema(version) VALUES (2);
+INSERT INTO audit_schema(version) VALUES (3);
 )sql";
 
 // Set on a new file before anything is written (it cannot change once the file is in WAL mode).
@@ -112,11 +116,11 @@ constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO blocks(id, run, last_key, last_neg_time, last_neg_sequence, entries) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    "INSERT INTO runs(id, level, first_block, last_block, min_time_us, max_time_us) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO runs(id, level, first_block, last_block, min_time_us, max_time_us, "
+    "block_format) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "UPDATE audit_state SET last_sequence = ?1",
     "UPDATE audit_state SET pruned_before = ?1, pruned_upto = ?2",
-    "SELECT id, first_block, last_block FROM runs WHERE level = ?1 ORDER BY id",
+    "SELECT id, first_block, last_block, block_format FROM runs WHERE level = ?1 ORDER BY id",
     "DELETE FROM runs WHERE id = ?1",
     "DELETE FROM blocks WHERE id BETWEEN ?1 AND ?2",
     "SELECT entries FROM blocks WHERE id = ?1",
@@ -124,11 +128,12 @@ constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
     "(last_key, last_neg_time, last_neg_sequence) >= (?2, ?3, ?4) "
     "ORDER BY last_key, last_neg_time, last_neg_sequence LIMIT 1",
     "SELECT last_sequence, pruned_before, pruned_upto FROM audit_state",
-    "SELECT id, first_block, last_block FROM runs WHERE max_time_us >= ?1 AND min_time_us <= ?2",
+    "SELECT id, first_block, last_block, block_format FROM runs "
+    "WHERE max_time_us >= ?1 AND min_time_us <= ?2",
     "SELECT first_sequence, records, segment, offset, length FROM batches "
     "WHERE first_sequence <= ?1 ORDER BY first_sequence DESC LIMIT 1",
     "DELETE FROM batches WHERE max_time_us < ?1",
-    "SELECT id, first_block, last_block FROM runs WHERE max_time_us < ?1",
+    "SELECT id, first_block, last_block, block_format FROM runs WHERE max_time_us < ?1",
 };
 
 /// One connection (used by one thread at a time) and its prepared statements.
@@ -301,28 +306,7 @@ class Rollback {
 
 // --- Entries -----------------------------------------------------------------------------------
 
-static_assert(std::endian::native == std::endian::little, "blocks are stored as raw little-endian");
-
-/// One lookup entry. Entry order: key ascending, then newest first (time, then sequence,
-/// descending), which is what lookups walk.
-struct Entry {
-  std::int64_t key;
-  std::int64_t time;
-  std::int64_t sequence;
-};
-static_assert(sizeof(Entry) == 24);
-
-struct EntryLess {
-  bool operator()(const Entry& a, const Entry& b) const {
-    if (a.key != b.key) return a.key < b.key;
-    if (a.time != b.time) return a.time > b.time;
-    return a.sequence > b.sequence;
-  }
-};
-constexpr EntryLess entry_less;
-bool entry_equal(const Entry& a, const Entry& b) {
-  return a.key == b.key && a.time == b.time && a.sequence == b.sequence;
-}
+using Entry = IndexEntry;
 
 /// Stable sort by key (signed order), eight 8-bit LSD passes.
 void radix_sort_by_key(std::vector<Entry>& entries) {
@@ -341,7 +325,7 @@ void radix_sort_by_key(std::vector<Entry>& entries) {
   }
 }
 
-// 12 KB blocks: a lookup reads one per run it probes; a 65536-byte page holds five.
+// A lookup reads one block per run it probes; packed, 512 entries take a few kilobytes.
 constexpr std::size_t kBlockEntries = 512;
 
 // On-disk key codes: part of the hashed key, so they must never change.
@@ -481,19 +465,22 @@ struct RunInfo {
   std::int64_t id;
   std::int64_t first_block;
   std::int64_t last_block;
+  BlockFormat format;
 };
 
+core::Error damaged_block(std::int64_t id) {
+  return service_failure("audit index: block " + std::to_string(id) + " is damaged");
+}
+
 /// Loads block `id`'s entries into `out`.
-core::Status load_block(Db& db, std::int64_t id, std::vector<Entry>& out) {
+core::Status load_block(Db& db, std::int64_t id, BlockFormat format, std::vector<Entry>& out) {
   auto s = Stmt::of(db, Sql::BlockById);
   if (!s) return s.error();
   s->bind(1, id);
   auto row = s->step();
   if (!row) return row.error();
   if (!*row) return service_failure("audit index: block " + std::to_string(id) + " is missing");
-  std::string_view bytes = s->blob(0);
-  out.resize(bytes.size() / sizeof(Entry));
-  std::memcpy(out.data(), bytes.data(), out.size() * sizeof(Entry));
+  if (!unpack_block(format, s->blob(0), out)) return damaged_block(id);
   return {};
 }
 
@@ -518,7 +505,7 @@ class RunWriter {
     auto s = Stmt::of(db_, Sql::InsertRun);
     if (!s) return s.error();
     s->bind(1, run_).bind(2, level).bind(3, first_block_).bind(4, next_block_ - 1);
-    s->bind(5, min_time_).bind(6, max_time_);
+    s->bind(5, min_time_).bind(6, max_time_).bind(7, static_cast<std::int64_t>(BlockFormat::Packed));
     return s->run();
   }
 
@@ -530,8 +517,9 @@ class RunWriter {
     if (!s) return s.error();
     s->bind(1, next_block_).bind(2, run_).bind(3, last.key).bind(4, -last.time);
     s->bind(5, -last.sequence);
-    s->bind_blob(6, std::string_view(reinterpret_cast<const char*>(buffer_.data()),
-                                     buffer_.size() * sizeof(Entry)));
+    packed_.clear();
+    pack_block(buffer_, packed_);
+    s->bind_blob(6, packed_);
     IAMD_TRY(s->run());
     ++next_block_;
     buffer_.clear();
@@ -543,6 +531,7 @@ class RunWriter {
   std::int64_t& next_block_;
   std::int64_t first_block_;
   std::vector<Entry> buffer_;
+  std::string packed_;
   std::int64_t min_time_ = std::numeric_limits<std::int64_t>::max();
   std::int64_t max_time_ = std::numeric_limits<std::int64_t>::min();
 };
@@ -556,7 +545,7 @@ class RunCursor {
   core::Status start(Db& db) {
     block_ = run_.first_block;
     i_ = 0;
-    return load_block(db, block_, entries_);
+    return load_block(db, block_, run_.format, entries_);
   }
 
   /// Starts at the first entry at or after `target` in entry order (done() when none).
@@ -570,9 +559,10 @@ class RunCursor {
     i_ = 0;
     if (!*row) return {};
     block_ = s->int64(0);
-    std::string_view bytes = s->blob(1);
-    entries_.resize(bytes.size() / sizeof(Entry));
-    std::memcpy(entries_.data(), bytes.data(), entries_.size() * sizeof(Entry));
+    if (!unpack_block(run_.format, s->blob(1), entries_)) {
+      entries_.clear();
+      return damaged_block(block_);
+    }
     i_ = static_cast<std::size_t>(
         std::lower_bound(entries_.begin(), entries_.end(), target, entry_less) - entries_.begin());
     return {};
@@ -586,7 +576,7 @@ class RunCursor {
     entries_.clear();
     i_ = 0;
     if (block_ >= run_.last_block) return {};
-    return load_block(db, ++block_, entries_);
+    return load_block(db, ++block_, run_.format, entries_);
   }
 
  private:
@@ -602,7 +592,7 @@ core::Result<std::vector<RunInfo>> runs_of(Stmt& s) {
     auto row = s.step();
     if (!row) return row.error();
     if (!*row) return runs;
-    runs.push_back(RunInfo{s.int64(0), s.int64(1), s.int64(2)});
+    runs.push_back(RunInfo{s.int64(0), s.int64(1), s.int64(2), BlockFormat{s.int64(3)}});
   }
 }
 
@@ -710,9 +700,17 @@ core::Result<std::int64_t> query_int(Db& db, const char* sql) {
   return *v ? std::stoll(**v) : 0;
 }
 
+enum class SchemaAction { Create, Upgrade, None };
+
+// Version 2 to 3: runs say how their blocks are stored; all of version 2's are raw.
+constexpr const char* kUpgradeFrom2Sql = R"sql(
+ALTER TABLE runs ADD COLUMN block_format INTEGER NOT NULL DEFAULT 0;
+UPDATE audit_schema SET version = 3;
+)sql";
+
 // Checks what the file holds before anything is written to it: a file of another kind must not
-// be turned into WAL mode or given our tables. Returns whether the schema must be created.
-core::Result<bool> check_existing_schema(Db& db) {
+// be turned into WAL mode or given our tables. Returns what must be done to the schema.
+core::Result<SchemaAction> check_existing_schema(Db& db) {
   // The first statement that reads the file: a file that is not a database fails here.
   auto ours = query_int(
       db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_schema'");
@@ -723,7 +721,7 @@ core::Result<bool> check_existing_schema(Db& db) {
     if (*any != 0) {
       return service_failure("the file is an SQLite database but not an iamd audit index");
     }
-    return true;
+    return SchemaAction::Create;
   }
   auto version = query_int(db, "SELECT max(version) FROM audit_schema");
   if (!version) return version.error();
@@ -732,6 +730,7 @@ core::Result<bool> check_existing_schema(Db& db) {
                            " is newer than this iamd supports (" +
                            std::to_string(SqliteIndex::kSchemaVersion) + ")");
   }
+  if (*version == 2) return SchemaAction::Upgrade;
   if (*version < SqliteIndex::kSchemaVersion) {
     // Version 1 was never released: no upgrade step. The JSON-lines files are the trail.
     return service_failure("audit index schema version " + std::to_string(*version) +
@@ -739,7 +738,7 @@ core::Result<bool> check_existing_schema(Db& db) {
                            std::to_string(SqliteIndex::kSchemaVersion) +
                            "); remove the file to start a new index");
   }
-  return false;
+  return SchemaAction::None;
 }
 
 constexpr const char* kBusyTimeoutPragma = "PRAGMA busy_timeout = 5000";
@@ -750,9 +749,9 @@ constexpr std::int64_t kSegmentBytes = std::int64_t{64} << 20;
 
 core::Status configure_writer(Db& db) {
   IAMD_TRY(db.exec(kBusyTimeoutPragma));
-  auto fresh = check_existing_schema(db);
-  if (!fresh) return fresh.error();
-  if (*fresh) IAMD_TRY(db.exec(kPageSizePragma));
+  auto action = check_existing_schema(db);
+  if (!action) return action.error();
+  if (*action == SchemaAction::Create) IAMD_TRY(db.exec(kPageSizePragma));
   auto mode = db.query_text("PRAGMA journal_mode = WAL");
   if (!mode) return mode.error();
   if (mode->value_or("") != "wal") {
@@ -769,13 +768,14 @@ core::Status configure_writer(Db& db) {
   IAMD_TRY(db.exec("PRAGMA journal_size_limit = 67108864"));
   IAMD_TRY(db.exec("PRAGMA cache_size = -32768"));
   IAMD_TRY(db.exec("PRAGMA temp_store = MEMORY"));
-  if (*fresh) {
-    // IMMEDIATE: two processes opening one new file cannot both create the tables.
+  if (*action != SchemaAction::None) {
+    // IMMEDIATE: two processes opening one file cannot both create or upgrade the tables.
     IAMD_TRY(db.exec("BEGIN IMMEDIATE"));
     Rollback rollback(db);
-    auto still_fresh = check_existing_schema(db);
-    if (!still_fresh) return still_fresh.error();
-    if (*still_fresh) IAMD_TRY(db.exec(kSchemaSql));
+    auto still = check_existing_schema(db);
+    if (!still) return still.error();
+    if (*still == SchemaAction::Create) IAMD_TRY(db.exec(kSchemaSql));
+    if (*still == SchemaAction::Upgrade) IAMD_TRY(db.exec(kUpgradeFrom2Sql));
     IAMD_TRY(db.exec("COMMIT"));
     rollback.dismiss();
   }

@@ -2,7 +2,7 @@
 // The embedded audit::Index: its own SQLite database file (DATA_DIR/audit/index.db), apart from the
 // entity store's, so audit writes never wait for, nor invalidate, the store.
 //
-// Layout (schema version 2; sqlite_index.cc has the tables). The writer's cost per record had to
+// Layout (schema version 3; sqlite_index.cc has the tables). The writer's cost per record had to
 // fall from ~28 us to a few: SQLite spends about a microsecond per row inserted, a B-tree entry
 // inserted at a scattered place dirties a whole page, and everything written to a WAL database
 // is copied three times (WAL, checkpoint read, database). So a record is never a row of its own:
@@ -11,10 +11,10 @@
 //     once, read back by slices (pread). The row commits after the bytes are written, and at
 //     open the current segment is cut back to the last committed batch;
 //   - the lookup entries, one per (record, attribute value) including one per record for lookups
-//     without an attribute, are 24-byte (key, time, sequence) triples, key a 64-bit hash of
-//     (account, attribute, value). They are kept in sorted runs (a log-structured merge): a batch
-//     adds one run at level 0, and `merge_fanout` runs of one level are merged into one of the
-//     next. A run is a sequence of blocks (rows of a few hundred entries) found by their last
+//     without an attribute, are (key, time, sequence) triples, key a 64-bit hash of (account,
+//     attribute, value), stored delta-packed (index_blocks.h: ~5 bytes an entry, not 24). They
+//     are kept in sorted runs (a log-structured merge): a batch adds one run at level 0, and
+//     `merge_fanout` runs of one level are merged into one of the next. A run is a sequence of blocks (rows of a few hundred entries) found by their last
 //     entry, so a lookup is one range scan per run: at most (fanout - 1) runs per level.
 // A lookup merges the runs' ranges newest first, reads each candidate's record and checks it
 // really matches (a hash collision then costs a read, never a wrong answer).
@@ -29,7 +29,8 @@
 // connection; lookup() runs on request threads over pooled reader connections, which in WAL mode
 // never wait for the writer.
 //
-// The schema is an on-disk format; it carries its version in audit_schema. A file of another
+// The schema is an on-disk format; it carries its version in audit_schema. Version 2 is upgraded
+// at open (its raw blocks stay readable and are packed as they are merged). A file of another
 // version (version 1 included: that layout was never released), or one that is not an audit
 // index, is refused at open.
 
@@ -65,7 +66,7 @@ class SqliteIndex final : public Index {
   SqliteIndex& operator=(const SqliteIndex&) = delete;
 
   /// The schema version this binary creates and accepts.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   /// One transaction per batch (the batch, its run and any merges it triggers). On failure
   /// nothing of the batch is kept.
