@@ -3,8 +3,10 @@
 Microbenchmarks: every bench/*_bench binary, 5 repetitions, medians.
 Policy decisions/s: policy_bench's scenarios beside @cloud-copilot/iam-simulate and Cedar (bench/js,
 installed with npm ci on first use; skipped without node/npm).
-Server: loadgen against iamd and against moto_server (the baseline; skipped when not installed),
-GetCallerIdentity at 1 and 32 connections, 3 runs each, medians.
+Server: loadgen against iamd, the same binary with --no-audit, and moto_server (the baseline;
+skipped when not installed): GetCallerIdentity and AssumeRole at 1 and 32 connections, 3 runs each
+(BENCH_RUNS), medians; the two iamd servers' runs alternate.
+BENCH_SERVER_ONLY=1 skips the microbenchmarks and the policy comparison.
 """
 
 import json
@@ -144,14 +146,15 @@ WORKLOADS = {
 }
 
 
-def load(port, connections, body, key, secret):
-    results = []
-    for _ in range(RUNS):
-        out = subprocess.run([os.path.join(BUILD, "bench", "loadgen"), "--port", str(port),
-                              "--connections", str(connections), "--seconds", str(SECONDS),
-                              "--key", key, "--secret", secret, "--body", body],
-                             capture_output=True, text=True, check=True)
-        results.append(json.loads(out.stdout))
+def load_once(port, connections, body, key, secret):
+    out = subprocess.run([os.path.join(BUILD, "bench", "loadgen"), "--port", str(port),
+                          "--connections", str(connections), "--seconds", str(SECONDS),
+                          "--key", key, "--secret", secret, "--body", body],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def medians(results):
     return {k: statistics.median(r[k] for r in results) for k in ("rps", "p50_us", "p99_us")}
 
 
@@ -169,20 +172,51 @@ def prepare_iamd(port):
     return key["AccessKeyId"], key["SecretAccessKey"]
 
 
-def run_server(name, argv, port, env=None):
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_http("http://127.0.0.1:%d/%s" % (port, "healthz" if name == "iamd" else ""), proc)
-        user_key, user_secret = prepare_iamd(port) if name == "iamd" else (KEY, SECRET)
-        return {w: {c: load(port, c, body, user_key if w == "AssumeRole" else KEY,
-                             user_secret if w == "AssumeRole" else SECRET) for c in (1, 32)}
-                for w, body in WORKLOADS.items()}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+class Server:
+    """A server under test: started, its credentials per workload ready for loadgen."""
+
+    def __init__(self, name, argv, port, env=None):
+        self.port = port
+        self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        try:
+            wait_http("http://127.0.0.1:%d/%s" % (port, "healthz" if name == "iamd" else ""),
+                      self.proc)
+            user = prepare_iamd(port) if name == "iamd" else (KEY, SECRET)
+        except Exception:
+            self.stop()
+            raise
+        self.keys = {w: (user if w == "AssumeRole" else (KEY, SECRET)) for w in WORKLOADS}
+
+    def load(self, workload, connections):
+        key, secret = self.keys[workload]
+        return load_once(self.port, connections, WORKLOADS[workload], key, secret)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def measure(servers):
+    """{server: {workload: {connections: medians}}}. Runs alternate between the servers, so a
+    slow spell of the shared machine falls on all of them rather than on one."""
+    raw = {name: {w: {c: [] for c in (1, 32)} for w in WORKLOADS} for name in servers}
+    for w in WORKLOADS:
+        for c in (1, 32):
+            for _ in range(RUNS):
+                for name, server in servers.items():
+                    raw[name][w][c].append(server.load(w, c))
+    return {name: {w: {c: medians(raw[name][w][c]) for c in (1, 32)} for w in WORKLOADS}
+            for name in servers}
 
 
 def main():
+    if not os.environ.get("BENCH_SERVER_ONLY"):
+        micro_and_policy()
+    server_comparison()
+
+
+def micro_and_policy():
     print("## Microbenchmarks (median CPU time of 5 repetitions)")
     rows = microbenchmarks()
     for name, t, unit in rows:
@@ -197,28 +231,37 @@ def main():
         print("  session token open+verify / long-term verify: %.2fx" % (session / verify))
     policy_comparison(by_name)
 
-    data = tempfile.mkdtemp(prefix="iamd-bench-")
-    port = free_port()
+
+def server_comparison():
     env = dict(os.environ, IAMD_ACCOUNT_ID="123456789012", IAMD_ROOT_ACCESS_KEY_ID=KEY,
                IAMD_ROOT_SECRET_ACCESS_KEY=SECRET)
     print("\n## Requests over loopback (medians of %d x %.0fs runs)" % (RUNS, SECONDS))
+    # iamd as it ships, and the same binary with the audit trail off (what recording every call
+    # costs), measured in alternation.
+    dirs = [tempfile.mkdtemp(prefix="iamd-bench-") for _ in range(2)]
+    servers = {}
     try:
-        iamd = run_server("iamd", [os.path.join(BUILD, "iamd"), "serve", "--data-dir", data,
-                                   "--listen", "127.0.0.1:%d" % port], port, env)
+        for name, data, extra in (("iamd", dirs[0], []), ("quiet", dirs[1], ["--no-audit"])):
+            port = free_port()
+            servers[name] = Server("iamd", [os.path.join(BUILD, "iamd"), "serve", "--data-dir",
+                                            data, "--listen", "127.0.0.1:%d" % port] + extra,
+                                   port, env)
+        results = measure(servers)
     finally:
-        shutil.rmtree(data, ignore_errors=True)
-    # The same server with the audit trail off: what recording every call costs.
-    data = tempfile.mkdtemp(prefix="iamd-bench-")
-    try:
-        quiet = run_server("iamd", [os.path.join(BUILD, "iamd"), "serve", "--data-dir", data,
-                                    "--listen", "127.0.0.1:%d" % port, "--no-audit"], port, env)
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
+        for server in servers.values():
+            server.stop()
+        for data in dirs:
+            shutil.rmtree(data, ignore_errors=True)
+    iamd, quiet = results["iamd"], results["quiet"]
     moto = None
     moto_bin = shutil.which("moto_server")
     if moto_bin:
         mport = free_port()
-        moto = run_server("moto", [moto_bin, "-p", str(mport)], mport)
+        server = Server("moto", [moto_bin, "-p", str(mport)], mport)
+        try:
+            moto = measure({"moto": server})["moto"]
+        finally:
+            server.stop()
     else:
         print("  moto_server not installed: baseline skipped")
     print("  %-18s %-6s %-5s %12s %10s %10s %10s" % ("action", "server", "conns", "req/s",
@@ -233,13 +276,15 @@ def main():
                 print("  %-18s %-6s %-5d %12.0f %10.0f %10.0f %10s" % (
                     w, name, c, r["rps"], r["p50_us"], r["p99_us"],
                     ratio if name == "iamd" else ""))
-    print("\n## Audit trail on vs off (same binary, same run; overhead = 1 - on/off)")
-    print("  %-18s %-5s %12s %12s %9s" % ("action", "conns", "on req/s", "off req/s", "overhead"))
+    print("\n## Audit trail on vs off (same binary, runs alternating; overhead = 1 - on/off)")
+    print("  %-18s %-5s %12s %12s %9s %10s %10s" % ("action", "conns", "on req/s", "off req/s",
+                                                    "overhead", "on p99", "off p99"))
     for w in WORKLOADS:
         for c in (1, 32):
-            on, off = iamd[w][c]["rps"], quiet[w][c]["rps"]
-            print("  %-18s %-5d %12.0f %12.0f %8.1f%%" % (w, c, on, off,
-                                                         100.0 * (1 - on / off) if off else 0))
+            on, off = iamd[w][c], quiet[w][c]
+            print("  %-18s %-5d %12.0f %12.0f %8.1f%% %10.0f %10.0f" % (
+                w, c, on["rps"], off["rps"], 100.0 * (1 - on["rps"] / off["rps"]) if off["rps"] else 0,
+                on["p99_us"], off["p99_us"]))
 
 
 if __name__ == "__main__":
