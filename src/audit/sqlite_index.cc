@@ -43,7 +43,9 @@ std::string segment_path(const std::string& db_path, std::int64_t n) {
 // it lacked runs.block_format, its runs' blocks all being raw).
 //
 //   audit_state  last_sequence: the highest sequence written. A prune hides the records up to
-//                pruned_upto (the last sequence then) older than pruned_before (time_us).
+//                pruned_upto (the last sequence then) older than pruned_before (time_us). The
+//                entries of records up to indexed_upto are in runs; those of later records are
+//                kept in memory (SqliteIndex::pending_) and rebuilt from the bodies at open.
 //   batches      one row per write(): records first_sequence .. first_sequence + records - 1,
 //                serialized (the batch body, see encode_record) at [offset, offset + length) of
 //                the segment file `segment` (segment_path). max_time_us lets prune drop whole
@@ -61,7 +63,8 @@ CREATE TABLE audit_schema (version INTEGER NOT NULL);
 CREATE TABLE audit_state (
   last_sequence INTEGER NOT NULL,
   pruned_before INTEGER NOT NULL,
-  pruned_upto   INTEGER NOT NULL
+  pruned_upto   INTEGER NOT NULL,
+  indexed_upto  INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE batches (
   first_sequence INTEGER PRIMARY KEY,
@@ -89,7 +92,8 @@ CREATE TABLE blocks (
   entries           BLOB NOT NULL
 );
 CREATE INDEX blocks_by_last ON blocks(run, last_key, last_neg_time, last_neg_sequence);
-INSERT INTO audit_state(last_sequence, pruned_before, pruned_upto) VALUES (0, 0, 0);
+INSERT INTO audit_state(last_sequence, pruned_before, pruned_upto, indexed_upto)
+  VALUES (0, 0, 0, 0);
 INSERT INTO audit_schema(version) VALUES (3);
 )sql";
 
@@ -102,7 +106,7 @@ constexpr const char* kPageSizePragma = "PRAGMA page_size = 65536";
 // Every statement the index runs more than once, prepared once per connection.
 enum class Sql : int {
   Begin, BeginImmediate, Commit, Rollback,
-  InsertBatch, InsertBlock, InsertRun, SetLastSequence, SetPruned,
+  InsertBatch, InsertBlock, InsertRun, SetLastSequence, SetPruned, SetIndexedUpto, BatchesAfter,
   RunsAtLevel, DeleteRun, DeleteBlocks, BlockById, BlockAtOrAfter,
   ReadState, RunsOverlapping, BatchOf, PruneBatches, RunsBefore,
   kCount
@@ -120,6 +124,9 @@ constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
     "block_format) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "UPDATE audit_state SET last_sequence = ?1",
     "UPDATE audit_state SET pruned_before = ?1, pruned_upto = ?2",
+    "UPDATE audit_state SET indexed_upto = ?1",
+    "SELECT first_sequence, records FROM batches WHERE first_sequence + records - 1 > ?1 "
+    "ORDER BY first_sequence",
     "SELECT id, first_block, last_block, block_format FROM runs WHERE level = ?1 ORDER BY id",
     "DELETE FROM runs WHERE id = ?1",
     "DELETE FROM blocks WHERE id BETWEEN ?1 AND ?2",
@@ -127,7 +134,7 @@ constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
     "SELECT id, entries FROM blocks INDEXED BY blocks_by_last WHERE run = ?1 AND "
     "(last_key, last_neg_time, last_neg_sequence) >= (?2, ?3, ?4) "
     "ORDER BY last_key, last_neg_time, last_neg_sequence LIMIT 1",
-    "SELECT last_sequence, pruned_before, pruned_upto FROM audit_state",
+    "SELECT last_sequence, pruned_before, pruned_upto, indexed_upto FROM audit_state",
     "SELECT id, first_block, last_block, block_format FROM runs "
     "WHERE max_time_us >= ?1 AND min_time_us <= ?2",
     "SELECT first_sequence, records, segment, offset, length FROM batches "
@@ -386,6 +393,24 @@ void add_entries(const Record& r, std::int64_t time, std::int64_t sequence,
   }
 }
 
+/// The entries of `batch`, record i being sequence first + i, in entry order without duplicates
+/// (an event naming one resource twice has one entry). Generated newest first, then stably
+/// sorted by key alone: a radix sort, much cheaper than comparison sorting thousands of entries.
+std::vector<Entry> batch_entries(std::span<const Record> batch, std::int64_t first) {
+  std::vector<std::pair<std::int64_t, std::size_t>> newest_first;  // (time, index)
+  newest_first.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) newest_first.emplace_back(to_micros(batch[i].time), i);
+  std::sort(newest_first.begin(), newest_first.end(), std::greater<>());
+  std::vector<Entry> entries;
+  entries.reserve(batch.size() * 10);
+  for (const auto& [time, i] : newest_first) {
+    add_entries(batch[i], time, first + static_cast<std::int64_t>(i), entries);
+  }
+  radix_sort_by_key(entries);
+  entries.erase(std::unique(entries.begin(), entries.end(), entry_equal), entries.end());
+  return entries;
+}
+
 // --- Batch bodies ------------------------------------------------------------------------------
 //
 // body = u32 count, u32 offsets[count + 1] (from the start of the body), then the records, each:
@@ -535,6 +560,33 @@ class RunWriter {
   std::int64_t min_time_ = std::numeric_limits<std::int64_t>::max();
   std::int64_t max_time_ = std::numeric_limits<std::int64_t>::min();
 };
+
+/// Merges runs held in memory (each in entry order) into `out`, leaving out the entries
+/// `gone(entry)` says are pruned.
+template <typename Gone>
+core::Status merge_into(std::span<const std::vector<Entry>* const> runs, RunWriter& out, Gone gone) {
+  std::vector<std::pair<std::size_t, std::size_t>> heap;  // (run, position)
+  auto later = [&](const std::pair<std::size_t, std::size_t>& a,
+                   const std::pair<std::size_t, std::size_t>& b) {
+    return entry_less((*runs[b.first])[b.second], (*runs[a.first])[a.second]);
+  };
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    if (!runs[r]->empty()) heap.emplace_back(r, 0);
+  }
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    auto& [r, i] = heap.back();
+    const Entry& e = (*runs[r])[i];
+    if (!gone(e)) IAMD_TRY(out.add(e));
+    if (++i == runs[r]->size()) {
+      heap.pop_back();
+    } else {
+      std::push_heap(heap.begin(), heap.end(), later);
+    }
+  }
+  return {};
+}
 
 /// Walks one run's entries in entry order from a starting block, loading a block at a time.
 class RunCursor {
@@ -702,9 +754,12 @@ core::Result<std::int64_t> query_int(Db& db, const char* sql) {
 
 enum class SchemaAction { Create, Upgrade, None };
 
-// Version 2 to 3: runs say how their blocks are stored; all of version 2's are raw.
+// Version 2 to 3: runs say how their blocks are stored (all of version 2's are raw), and the
+// state where runs end (version 2 wrote every batch's entries as a run at once).
 constexpr const char* kUpgradeFrom2Sql = R"sql(
 ALTER TABLE runs ADD COLUMN block_format INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE audit_state ADD COLUMN indexed_upto INTEGER NOT NULL DEFAULT 0;
+UPDATE audit_state SET indexed_upto = last_sequence;
 UPDATE audit_schema SET version = 3;
 )sql";
 
@@ -746,6 +801,8 @@ constexpr std::size_t kMaxIdleReaders = 4;
 // Batch bodies are appended to one segment file until it holds this much; prune removes whole
 // segments once no batch refers to them.
 constexpr std::int64_t kSegmentBytes = std::int64_t{64} << 20;
+// Reserved ahead of a segment's appends at a time (SqliteIndex::preallocate).
+constexpr std::int64_t kPreallocateBytes = std::int64_t{8} << 20;
 
 core::Status configure_writer(Db& db) {
   IAMD_TRY(db.exec(kBusyTimeoutPragma));
@@ -796,20 +853,24 @@ using namespace sqlite_detail;
 SqliteIndex::SqliteIndex(const std::string& path, Options options)
     : path_(path), options_(options) {
   if (options_.merge_fanout < 2) options_.merge_fanout = 2;
+  if (options_.pending_batches < 1) options_.pending_batches = 1;
   auto writer = Db::open(path_);
   if (!writer) throw_open_failure(path_, writer.error());
   writer_ = std::move(*writer);
   if (auto configured = configure_writer(*writer_); !configured) {
     throw_open_failure(path_, configured.error());
   }
-  auto state = Stmt::of(*writer_, Sql::ReadState);
-  if (!state) throw_open_failure(path_, state.error());
-  auto row = state->step();
-  if (!row) throw_open_failure(path_, row.error());
-  if (!*row) throw_open_failure(path_, service_failure("audit_state is empty"));
-  last_sequence_ = state->int64(0);
-  pruned_before_ = state->int64(1);
-  pruned_upto_ = state->int64(2);
+  {
+    auto state = Stmt::of(*writer_, Sql::ReadState);
+    if (!state) throw_open_failure(path_, state.error());
+    auto row = state->step();
+    if (!row) throw_open_failure(path_, row.error());
+    if (!*row) throw_open_failure(path_, service_failure("audit_state is empty"));
+    last_sequence_ = state->int64(0);
+    pruned_before_ = state->int64(1);
+    pruned_upto_ = state->int64(2);
+    indexed_upto_ = state->int64(3);
+  }
   auto runs = query_int(*writer_, "SELECT max(id) FROM runs");
   if (!runs) throw_open_failure(path_, runs.error());
   next_run_ = *runs + 1;
@@ -832,9 +893,24 @@ SqliteIndex::SqliteIndex(const std::string& path, Options options)
   if (!oldest) throw_open_failure(path_, oldest.error());
   remove_segments_outside(*last ? *oldest : segment_);
   if (auto opened = open_segment(); !opened) throw_open_failure(path_, opened.error());
+  if (auto rebuilt = rebuild_pending(); !rebuilt) throw_open_failure(path_, rebuilt.error());
 }
 
 SqliteIndex::~SqliteIndex() {
+  // The pending entries as a run, so that the next open has nothing to rebuild. Should this
+  // fail, that open rebuilds them.
+  if (!pending_->empty()) {
+    std::lock_guard lock(writer_mutex_);
+    Db& db = *writer_;
+    if (run(db, Sql::BeginImmediate)) {
+      Rollback rollback(db);
+      auto s = Stmt::of(db, Sql::SetIndexedUpto);
+      if (s && write_pending_run({}) && merge_full_levels(0) && s->bind(1, last_sequence_).run() &&
+          commit(std::make_shared<const Pending>())) {
+        rollback.dismiss();
+      }
+    }
+  }
   if (segment_fd_ >= 0) ::close(segment_fd_);
 }
 
@@ -845,7 +921,21 @@ core::Status SqliteIndex::open_segment() {
   if (segment_fd_ < 0 || ::ftruncate(segment_fd_, segment_end_) != 0) {
     return service_failure("audit index: cannot open '" + file + "': " + std::strerror(errno));
   }
+  preallocated_ = segment_end_;
   return {};
+}
+
+void SqliteIndex::preallocate(std::int64_t end) {
+  if (end <= preallocated_) return;
+  // Blocks reserved ahead of the appends (the file's size stays): writing into reserved blocks
+  // costs the kernel markedly less than growing the file a batch at a time. A file system
+  // without fallocate simply grows as before.
+  const std::int64_t ahead = std::min(kSegmentBytes, std::max(end, preallocated_ + kPreallocateBytes));
+  if (::fallocate(segment_fd_, FALLOC_FL_KEEP_SIZE, preallocated_, ahead - preallocated_) == 0) {
+    preallocated_ = ahead;
+  } else {
+    preallocated_ = kSegmentBytes;  // not supported here: stop asking
+  }
 }
 
 void SqliteIndex::remove_segments_outside(std::int64_t keep_from) {
@@ -876,30 +966,17 @@ core::Status SqliteIndex::write(std::span<const Record> batch) {
   body.resize(4 + 4 * (batch.size() + 1));
   const auto count = static_cast<std::uint32_t>(batch.size());
   std::memcpy(body.data(), &count, 4);
-  std::vector<Entry> entries;
-  entries.reserve(batch.size() * 10);
   std::int64_t max_time = std::numeric_limits<std::int64_t>::min();
-  std::vector<std::pair<std::int64_t, std::size_t>> newest_first;  // (time, index)
-  newest_first.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto offset = static_cast<std::uint32_t>(body.size());
     std::memcpy(body.data() + 4 + 4 * i, &offset, 4);
     const std::int64_t time = to_micros(batch[i].time);
     max_time = std::max(max_time, time);
     encode_record(batch[i], time, body);
-    newest_first.emplace_back(time, i);
   }
   const auto end = static_cast<std::uint32_t>(body.size());
   std::memcpy(body.data() + 4 + 4 * batch.size(), &end, 4);
-  // Entry order: generated newest first, then stably sorted by key alone (a radix sort, much
-  // cheaper than comparison sorting thousands of entries).
-  std::sort(newest_first.begin(), newest_first.end(), std::greater<>());
-  for (const auto& [time, i] : newest_first) {
-    add_entries(batch[i], time, first + static_cast<std::int64_t>(i), entries);
-  }
-  radix_sort_by_key(entries);
-  // An event naming one resource twice has one entry.
-  entries.erase(std::unique(entries.begin(), entries.end(), entry_equal), entries.end());
+  auto entries = std::make_shared<PendingRun>(batch_entries(batch, first));
 
   // The body goes to the segment file first, past its committed end: until the transaction
   // below commits, nothing refers to it (and the next write() overwrites it).
@@ -908,6 +985,7 @@ core::Status SqliteIndex::write(std::span<const Record> batch) {
     segment_end_ = 0;
     IAMD_TRY(open_segment());
   }
+  preallocate(segment_end_ + static_cast<std::int64_t>(body.size()));
   for (std::size_t done = 0; done < body.size();) {
     const ssize_t n = ::pwrite(segment_fd_, body.data() + done, body.size() - done,
                                segment_end_ + static_cast<std::int64_t>(done));
@@ -938,25 +1016,86 @@ core::Status SqliteIndex::write(std::span<const Record> batch) {
     s->bind(4, segment_).bind(5, segment_end_).bind(6, static_cast<std::int64_t>(body.size()));
     if (auto st = s->run(); !st) return fail(st.error());
   }
-  {
-    RunWriter out(db, next_run_++, next_block_);
-    for (const Entry& e : entries) {
-      if (auto st = out.add(e); !st) return fail(st.error());
-    }
-    if (auto st = out.finish(0); !st) return fail(st.error());
+  const std::int64_t last = first + static_cast<std::int64_t>(batch.size()) - 1;
+  // Until pending_batches are pending, this batch's entries join them in memory; then they all
+  // become one run, in this transaction.
+  auto pending = std::make_shared<Pending>(*pending_);
+  pending->push_back(entries);
+  const bool write_run = pending->size() >= options_.pending_batches;
+  if (write_run) {
+    pending->pop_back();
+    if (auto st = write_pending_run(*entries); !st) return fail(st.error());
+    if (auto st = merge_full_levels(0); !st) return fail(st.error());
+    auto s = Stmt::of(db, Sql::SetIndexedUpto);
+    if (!s) return fail(s.error());
+    s->bind(1, last);
+    if (auto st = s->run(); !st) return fail(st.error());
+    pending->clear();
   }
-  if (auto st = merge_full_levels(0); !st) return fail(st.error());
   {
     auto s = Stmt::of(db, Sql::SetLastSequence);
     if (!s) return fail(s.error());
-    s->bind(1, first + static_cast<std::int64_t>(batch.size()) - 1);
+    s->bind(1, last);
     if (auto st = s->run(); !st) return fail(st.error());
   }
-  if (auto st = run(db, Sql::Commit); !st) return fail(st.error());
+  if (auto st = commit(std::move(pending)); !st) return fail(st.error());
   rollback.dismiss();
   // Only now: a failed batch is retried by the broker with the same sequences.
-  last_sequence_ = first + static_cast<std::int64_t>(batch.size()) - 1;
+  last_sequence_ = last;
+  if (write_run) indexed_upto_ = last;
   segment_end_ += static_cast<std::int64_t>(body.size());
+  return {};
+}
+
+core::Status SqliteIndex::commit(std::shared_ptr<const Pending> pending) {
+  std::lock_guard lock(snapshot_mutex_);
+  IAMD_TRY(run(*writer_, Sql::Commit));
+  pending_ = std::move(pending);
+  return {};
+}
+
+core::Status SqliteIndex::write_pending_run(const std::vector<IndexEntry>& also) {
+  std::vector<const std::vector<Entry>*> runs;
+  for (const auto& run : *pending_) runs.push_back(run.get());
+  runs.push_back(&also);
+  RunWriter out(*writer_, next_run_++, next_block_);
+  IAMD_TRY(merge_into(runs, out, [&](const Entry& e) {
+    return e.sequence <= pruned_upto_ && e.time < pruned_before_;
+  }));
+  return out.finish(0);
+}
+
+core::Status SqliteIndex::rebuild_pending() {
+  Db& db = *writer_;
+  std::vector<std::pair<std::int64_t, std::int64_t>> batches;  // (first sequence, records)
+  {
+    auto s = Stmt::of(db, Sql::BatchesAfter);
+    if (!s) return s.error();
+    s->bind(1, indexed_upto_);
+    while (true) {
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      batches.emplace_back(s->int64(0), s->int64(1));
+    }
+  }
+  auto pending = std::make_shared<Pending>();
+  RecordReader reader(db);
+  for (const auto& [first, records] : batches) {
+    auto run = std::make_shared<PendingRun>();
+    for (std::int64_t sequence = std::max(first, indexed_upto_ + 1); sequence < first + records;
+         ++sequence) {
+      auto record = reader.read(sequence);
+      if (!record) return record.error();
+      if (!*record) continue;  // lost to a power failure: nothing to find it by
+      add_entries(**record, to_micros((*record)->time), sequence, *run);
+    }
+    std::sort(run->begin(), run->end(), entry_less);
+    run->erase(std::unique(run->begin(), run->end(), entry_equal), run->end());
+    pending->push_back(std::move(run));
+  }
+  std::lock_guard lock(snapshot_mutex_);
+  pending_ = std::move(pending);
   return {};
 }
 
@@ -1099,12 +1238,17 @@ core::Result<Page> SqliteIndex::lookup_on(Db& db, const Query& query) {
                                   query.attribute->second)
                       : entry_key(account_state(query.account), kEveryRecord, "");
 
-  // One snapshot for the state, the runs, their blocks and the records.
+  // One snapshot for the state, the runs, their blocks and the records, and with it the pending
+  // entries: the database's snapshot begins with its first read, taken here as one step with
+  // pending_ (SqliteIndex::commit).
   IAMD_TRY(run(db, Sql::Begin));
   Rollback end_snapshot(db);
   std::int64_t pruned_before = 0;
   std::int64_t pruned_upto = 0;
+  std::shared_ptr<const Pending> pending;
   {
+    std::lock_guard lock(snapshot_mutex_);
+    pending = pending_;
     auto s = Stmt::of(db, Sql::ReadState);
     if (!s) return s.error();
     auto row = s->step();
@@ -1130,19 +1274,45 @@ core::Result<Page> SqliteIndex::lookup_on(Db& db, const Query& query) {
     cursors.emplace_back(r);
     IAMD_TRY(cursors.back().seek(db, target));
   }
-  auto live = [&](const RunCursor& c) {
-    return !c.done() && c.head().key == key && c.head().time >= b.window.first;
+  struct MemoryCursor {
+    const PendingRun* run;
+    std::size_t i;
+  };
+  std::vector<MemoryCursor> memory;
+  for (const auto& run : *pending) {
+    const auto at = std::lower_bound(run->begin(), run->end(), target, entry_less);
+    memory.push_back(MemoryCursor{run.get(), static_cast<std::size_t>(at - run->begin())});
+  }
+  auto live = [&](const Entry& head) {
+    return head.key == key && head.time >= b.window.first;
   };
   RecordReader reader(db);
   Cursor last_taken;
   while (true) {
-    RunCursor* best = nullptr;
+    // The next entry of all runs, on disk and in memory.
+    const Entry* next = nullptr;
+    RunCursor* on_disk = nullptr;
+    MemoryCursor* in_memory = nullptr;
     for (RunCursor& c : cursors) {
-      if (live(c) && (!best || entry_less(c.head(), best->head()))) best = &c;
+      if (!c.done() && live(c.head()) && (!next || entry_less(c.head(), *next))) {
+        next = &c.head();
+        on_disk = &c;
+      }
     }
-    if (!best) break;
-    const Entry e = best->head();
-    IAMD_TRY(best->advance(db));
+    for (MemoryCursor& c : memory) {
+      if (c.i < c.run->size() && live((*c.run)[c.i]) && (!next || entry_less((*c.run)[c.i], *next))) {
+        next = &(*c.run)[c.i];
+        in_memory = &c;
+        on_disk = nullptr;
+      }
+    }
+    if (!next) break;
+    const Entry e = *next;
+    if (on_disk != nullptr) {
+      IAMD_TRY(on_disk->advance(db));
+    } else {
+      ++in_memory->i;
+    }
     if (e.sequence <= pruned_upto && e.time < pruned_before) continue;
     auto record = reader.read(e.sequence);
     if (!record) return record.error();

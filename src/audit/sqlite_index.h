@@ -13,14 +13,16 @@
 //   - the lookup entries, one per (record, attribute value) including one per record for lookups
 //     without an attribute, are (key, time, sequence) triples, key a 64-bit hash of (account,
 //     attribute, value), stored delta-packed (index_blocks.h: ~5 bytes an entry, not 24). They
-//     are kept in sorted runs (a log-structured merge): a batch adds one run at level 0, and
-//     `merge_fanout` runs of one level are merged into one of the next. A run is a sequence of blocks (rows of a few hundred entries) found by their last
+//     are kept in sorted runs (a log-structured merge): the entries of `pending_batches`
+//     batches are kept in memory (lookups read them there) and then written as one run at
+//     level 0, and `merge_fanout` runs of one level are merged into one of the next. A run is a sequence of blocks (rows of a few hundred entries) found by their last
 //     entry, so a lookup is one range scan per run: at most (fanout - 1) runs per level.
 // A lookup merges the runs' ranges newest first, reads each candidate's record and checks it
 // really matches (a hash collision then costs a read, never a wrong answer).
 //
-// Durability: WAL with synchronous=NORMAL; every write() (batch + run + merges) is one
-// transaction, so a crash of the process (kill -9) leaves the index as of the last commit. Power
+// Durability: WAL with synchronous=NORMAL; every write() (batch, and any run and merges) is one
+// transaction, so a crash of the process (kill -9) leaves the index as of the last commit; the
+// entries that were pending in memory are rebuilt from the committed batches' bodies at open. Power
 // loss may lose the last commits, and, since segment files are never synced, records whose bytes
 // had not reached the disk: lookups skip a record they cannot read back (it reads as zeros,
 // which decodes to nothing or to a record of no account). The JSON-lines files are the durable
@@ -41,6 +43,7 @@
 #include <vector>
 
 #include "audit/index.h"
+#include "audit/index_blocks.h"
 
 namespace iamd::audit {
 
@@ -54,6 +57,11 @@ class SqliteIndex final : public Index {
     /// Runs of one level merged into one run of the next level (at least 2). Bigger: cheaper
     /// writes (fewer rewrites per entry), more runs for a lookup to probe. Tests use tiny values.
     std::size_t merge_fanout = 16;
+    /// Batches whose entries are kept in memory (and served from there) before they are written
+    /// as one run (at least 1). Bigger: fewer, larger runs, so each entry is rewritten fewer
+    /// times; the entries of at most this many batches are rebuilt from their bodies at open
+    /// after a crash.
+    std::size_t pending_batches = 64;
   };
 
   /// Opens the index at `path`, creating the file and its schema when absent (the directory must
@@ -68,8 +76,8 @@ class SqliteIndex final : public Index {
   /// The schema version this binary creates and accepts.
   static constexpr int kSchemaVersion = 3;
 
-  /// One transaction per batch (the batch, its run and any merges it triggers). On failure
-  /// nothing of the batch is kept.
+  /// One transaction per batch (the batch, and when pending_batches are reached their run and
+  /// any merges it triggers). On failure nothing of the batch is kept.
   core::Status write(std::span<const Record> batch) override;
   /// Nothing to do: runs are merged as they fill up, within write().
   void maintain(core::TimePoint now) override;
@@ -81,13 +89,26 @@ class SqliteIndex final : public Index {
   const std::string& path() const { return path_; }
 
  private:
+  using PendingRun = std::vector<IndexEntry>;  // one batch's entries, in entry order
+  using Pending = std::vector<std::shared_ptr<const PendingRun>>;
+
   core::Result<std::unique_ptr<sqlite_detail::Db>> acquire_reader();
   void release_reader(std::unique_ptr<sqlite_detail::Db> reader);
   core::Result<Page> lookup_on(sqlite_detail::Db& reader, const Query& query);
+  /// Begins a read transaction on `reader` and returns the pending runs that go with it.
+  core::Result<std::shared_ptr<const Pending>> begin_snapshot(sqlite_detail::Db& reader);
   /// Within the writer's open transaction: merges `level`'s runs while it holds merge_fanout.
   core::Status merge_full_levels(int level);
+  /// Within the writer's open transaction: the pending runs and `also` as one level-0 run.
+  core::Status write_pending_run(const std::vector<IndexEntry>& also);
+  /// At open: the entries of the batches committed after the last run, from their bodies.
+  core::Status rebuild_pending();
+  /// Commits the writer's transaction and makes `pending` what lookups see, as one step.
+  core::Status commit(std::shared_ptr<const Pending> pending);
   /// Opens segment_ for appending at segment_end_, dropping anything written past it.
   core::Status open_segment();
+  /// Reserves the segment's blocks up to at least `end` (fallocate, the size kept).
+  void preallocate(std::int64_t end);
   /// Removes segment files below `keep_from` and above segment_.
   void remove_segments_outside(std::int64_t keep_from);
 
@@ -104,13 +125,22 @@ class SqliteIndex final : public Index {
   std::int64_t next_block_ = 1;
   std::int64_t pruned_before_ = 0;  // records up to pruned_upto_ older than this are gone
   std::int64_t pruned_upto_ = 0;
+  std::int64_t indexed_upto_ = 0;  // entries of records up to here are in runs
   // The segment file batch bodies are appended to, and its committed length.
   std::int64_t segment_ = 1;
   int segment_fd_ = -1;
   std::int64_t segment_end_ = 0;
+  std::int64_t preallocated_ = 0;  // blocks reserved up to here
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite_detail::Db>> idle_readers_;
+
+  // Entries of the batches committed since the last run (indexed_upto_), one sorted run per
+  // batch. Lookups take them with their database snapshot under snapshot_mutex_, which the
+  // writer holds while it commits and replaces them: so a lookup finds each entry exactly once,
+  // on disk or here, never both or neither.
+  std::mutex snapshot_mutex_;
+  std::shared_ptr<const Pending> pending_ = std::make_shared<const Pending>();
 };
 
 }  // namespace iamd::audit
