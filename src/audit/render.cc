@@ -304,7 +304,7 @@ void append_identity(std::string& out, const Identity& id) {
       out += ",\"webIdFederationData\":{},";
     }
     out += "\"attributes\":{\"creationDate\":\"";
-    out += core::format_iso8601(id.session_created);
+    core::append_iso8601(out, id.session_created);
     out += "\",\"mfaAuthenticated\":\"";
     out += id.mfa_authenticated ? "true" : "false";
     out += "\"},";
@@ -353,9 +353,16 @@ std::vector<ResourceRef> lookup_resources(const Event& event) {
     out.push_back(ResourceRef{std::string(type), std::string(name)});
   };
   for (const auto& r : event.resources) add(r.type, r.arn);
-  for (const auto& [member, type] : kNamed) {
-    auto it = event.request.children.find(member);
-    if (it != event.request.children.end() && it->second.value) add(type, *it->second.value);
+  // The request's members looked up in the table (a call has few), then added in table order.
+  std::array<const std::string*, std::size(kNamed)> named{};
+  for (const auto& [member, node] : event.request.children) {
+    if (!node.value) continue;
+    for (std::size_t k = 0; k < named.size(); ++k) {
+      if (kNamed[k].first == member) named[k] = &*node.value;
+    }
+  }
+  for (std::size_t k = 0; k < named.size(); ++k) {
+    if (named[k] != nullptr) add(kNamed[k].second, *named[k]);
   }
   return out;
 }
@@ -368,7 +375,7 @@ std::string render_one(const Event& event, const Identity& identity, std::string
   out += "{\"eventVersion\":\"1.08\",";
   append_identity(out, identity);
   out += "\"eventTime\":\"";
-  out += core::format_iso8601(event.time);
+  core::append_iso8601(out, event.time);
   out += "\",\"eventSource\":\"";
   out += event.service;
   out += ".amazonaws.com\",";

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <sstream>
 #include <vector>
 
@@ -71,6 +72,36 @@ TEST(TimeFormat, RoundTrips) {
   EXPECT_EQ(parse_iso8601("2015-08-30T14:36:00+02:00"), t);
   EXPECT_EQ(format_iso8601_millis(*parse_iso8601("2015-08-30T12:36:00.250Z")),
             "2015-08-30T12:36:00.250Z");
+}
+
+// format_iso8601 computes the calendar itself; gmtime_r and strftime are the reference, over
+// the clock's whole range (1677 to 2262), before 1970 and between whole seconds included.
+TEST(TimeFormat, Iso8601MatchesTheCLibrary) {
+  auto reference = [](TimePoint t) {
+    const std::time_t secs = std::chrono::system_clock::to_time_t(
+        std::chrono::floor<std::chrono::seconds>(t));
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    return std::string(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm));
+  };
+  std::uint64_t x = 88172645463325252ull;  // xorshift64
+  std::vector<TimePoint> times = {TimePoint{}, TimePoint::min(), TimePoint::max(),
+                                  TimePoint(std::chrono::nanoseconds(-1)),
+                                  *parse_iso8601("2000-02-29T23:59:59Z"),
+                                  *parse_iso8601("2100-03-01T00:00:00Z")};
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    times.push_back(TimePoint(TimePoint::duration(static_cast<std::int64_t>(x))));
+  }
+  for (TimePoint t : times) {
+    ASSERT_EQ(format_iso8601(t), reference(t)) << t.time_since_epoch().count();
+    std::string appended = "at ";
+    append_iso8601(appended, t);
+    ASSERT_EQ(appended, "at " + reference(t));
+  }
 }
 
 TEST(TimeFormat, RejectsMalformed) {

@@ -50,6 +50,50 @@ std::optional<TimePoint> make_time(int y, int mo, int d, int h, int mi, int s) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(secs));
 }
 
+// y-m-d of the day `days` after 1970-01-01: the inverse of days_from_civil (same algorithm).
+void civil_from_days(long days, int& y, unsigned& m, unsigned& d) {
+  days += 719468;
+  const long era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int>(yoe) + static_cast<int>(era) * 400 + (m <= 2);
+}
+
+void put2(char* p, unsigned v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+}
+
+// "YYYY-MM-DDTHH:MM:SS" (19 characters) at `out`; false for years outside 0000-9999, which
+// strftime formats instead. Every timestamp on the wire and in the audit trail passes here, and
+// strftime (locale and all) cost more than the rest of rendering an audit record.
+bool write_iso8601_seconds(TimePoint t, char* out) {
+  const auto secs = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+  const long days = static_cast<long>(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
+  const auto of_day = static_cast<unsigned>(secs - static_cast<long long>(days) * 86400);
+  int y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  if (y < 0 || y > 9999) return false;
+  put2(out, static_cast<unsigned>(y) / 100);
+  put2(out + 2, static_cast<unsigned>(y) % 100);
+  out[4] = '-';
+  put2(out + 5, m);
+  out[7] = '-';
+  put2(out + 8, d);
+  out[10] = 'T';
+  put2(out + 11, of_day / 3600);
+  out[13] = ':';
+  put2(out + 14, of_day / 60 % 60);
+  out[16] = ':';
+  put2(out + 17, of_day % 60);
+  return true;
+}
+
 // Reads exactly n decimal digits at s[pos]; -1 if any is not a digit.
 int digits(std::string_view s, size_t pos, size_t n) {
   if (pos + n > s.size()) return -1;
@@ -63,7 +107,21 @@ int digits(std::string_view s, size_t pos, size_t n) {
 
 }  // namespace
 
-std::string format_iso8601(TimePoint t) { return strftime_utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
+std::string format_iso8601(TimePoint t) {
+  std::string out;
+  append_iso8601(out, t);
+  return out;
+}
+
+void append_iso8601(std::string& out, TimePoint t) {
+  char buf[20];
+  if (!write_iso8601_seconds(t, buf)) {
+    out += strftime_utc(t, "%Y-%m-%dT%H:%M:%SZ");
+    return;
+  }
+  buf[19] = 'Z';
+  out.append(buf, sizeof buf);
+}
 
 std::string format_iso8601_millis(TimePoint t) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;

@@ -11,6 +11,8 @@ namespace iamd::core {
 
 /// "2012-05-08T23:34:01Z": IAM/STS response timestamps (whole seconds, UTC).
 std::string format_iso8601(TimePoint t);
+/// The same appended to `out`, for writers that build a larger text (audit records).
+void append_iso8601(std::string& out, TimePoint t);
 /// "2012-05-08T23:34:01.123Z": CloudTrail-style timestamps with milliseconds.
 std::string format_iso8601_millis(TimePoint t);
 /// "20150830T123600Z": SigV4's X-Amz-Date.
