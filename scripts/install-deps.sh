@@ -8,7 +8,8 @@ missing=""
 need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $1"; }
 
 for p in g++ cmake ninja-build make pkg-config libboost1.81-dev libboost-json1.81-dev libssl-dev \
-         libsqlite3-dev libargon2-dev libqrencode-dev zlib1g-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev \
+         libsqlite3-dev libargon2-dev libqrencode-dev zlib1g-dev libjemalloc-dev libspdlog-dev libfmt-dev \
+         libcli11-dev libgtest-dev \
          libbenchmark-dev ca-certificates; do
   need_pkg "$p"
 done
