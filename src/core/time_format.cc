@@ -72,25 +72,20 @@ void put2(char* p, unsigned v) {
 // strftime formats instead. Every timestamp on the wire and in the audit trail passes here, and
 // strftime (locale and all) cost more than the rest of rendering an audit record.
 bool write_iso8601_seconds(TimePoint t, char* out) {
-  const auto secs = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
-  const long days = static_cast<long>(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
-  const auto of_day = static_cast<unsigned>(secs - static_cast<long long>(days) * 86400);
-  int y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days, y, m, d);
-  if (y < 0 || y > 9999) return false;
-  put2(out, static_cast<unsigned>(y) / 100);
-  put2(out + 2, static_cast<unsigned>(y) % 100);
+  const CivilTime c = civil_utc(t);
+  if (c.year < 0 || c.year > 9999) return false;
+  put2(out, static_cast<unsigned>(c.year) / 100);
+  put2(out + 2, static_cast<unsigned>(c.year) % 100);
   out[4] = '-';
-  put2(out + 5, m);
+  put2(out + 5, c.month);
   out[7] = '-';
-  put2(out + 8, d);
+  put2(out + 8, c.day);
   out[10] = 'T';
-  put2(out + 11, of_day / 3600);
+  put2(out + 11, c.hour);
   out[13] = ':';
-  put2(out + 14, of_day / 60 % 60);
+  put2(out + 14, c.minute);
   out[16] = ':';
-  put2(out + 17, of_day % 60);
+  put2(out + 17, c.second);
   return true;
 }
 
@@ -106,6 +101,18 @@ int digits(std::string_view s, size_t pos, size_t n) {
 }
 
 }  // namespace
+
+CivilTime civil_utc(TimePoint t) {
+  const auto secs = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+  const long days = static_cast<long>(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
+  const auto of_day = static_cast<unsigned>(secs - static_cast<long long>(days) * 86400);
+  CivilTime c{};
+  civil_from_days(days, c.year, c.month, c.day);
+  c.hour = of_day / 3600;
+  c.minute = of_day / 60 % 60;
+  c.second = of_day % 60;
+  return c;
+}
 
 std::string format_iso8601(TimePoint t) {
   std::string out;

@@ -9,6 +9,15 @@
 
 namespace iamd::core {
 
+/// A moment's calendar date and time of day in UTC (whole seconds, rounded down).
+struct CivilTime {
+  int year;
+  unsigned month;  // 1-12
+  unsigned day;    // 1-31
+  unsigned hour, minute, second;
+};
+CivilTime civil_utc(TimePoint t);
+
 /// "2012-05-08T23:34:01Z": IAM/STS response timestamps (whole seconds, UTC).
 std::string format_iso8601(TimePoint t);
 /// The same appended to `out`, for writers that build a larger text (audit records).
