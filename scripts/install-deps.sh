@@ -22,6 +22,10 @@ if [ "$want" = test ]; then
   command -v aws >/dev/null 2>&1 || need_pkg awscli
   command -v clang++ >/dev/null 2>&1 || need_pkg clang
   command -v openssl >/dev/null 2>&1 || need_pkg openssl
+  # Token expiry is tested with the clock moved (tests/integration/test_expiry.py), iamd then
+  # running on tcmalloc: libfaketime and jemalloc cannot start together.
+  command -v faketime >/dev/null 2>&1 || need_pkg faketime
+  need_pkg libtcmalloc-minimal4
   # The differential test and the AWS SDK for JavaScript test run on Node.js with npm packages.
   command -v node >/dev/null 2>&1 || need_pkg nodejs
   command -v npm >/dev/null 2>&1 || need_pkg npm
