@@ -229,6 +229,9 @@ def micro_and_policy():
     session = by_name.get("BM_VerifySessionSigned")
     if verify and session:
         print("  session token open+verify / long-term verify: %.2fx" % (session / verify))
+    unseen = by_name.get("BM_VerifySessionSignedTokenNotCached")
+    if verify and unseen:
+        print("  ... with a token the thread has not opened yet: %.2fx" % (unseen / verify))
     policy_comparison(by_name)
 
 

@@ -214,14 +214,14 @@ std::string encode(const Session& s) {
   return std::move(w.bytes());
 }
 
-core::Result<Session> decode(std::string_view bytes, std::uint8_t version) {
+// Decodes into `s` (fresh), in place: a session opened is built where it will live.
+bool decode(std::string_view bytes, std::uint8_t version, Session& s) {
   Reader r(bytes, version);
-  Session s;
   const std::uint8_t kind = r.u8();
-  if (kind < 1 || kind > 3) return invalid();
+  if (kind < 1 || kind > 3) return false;
   s.kind = static_cast<Session::Kind>(kind);
   const std::uint8_t flags = version >= kVersion2 ? r.u8() : 0;
-  if ((flags & ~kKnownFlags) != 0) return invalid();
+  if ((flags & ~kKnownFlags) != 0) return false;
   s.access_key_id = r.str();
   s.secret_access_key = core::Secret(r.str());
   s.account = r.str();
@@ -251,14 +251,16 @@ core::Result<Session> decode(std::string_view bytes, std::uint8_t version) {
   for (std::size_t i = r.count(); i > 0 && r.ok(); --i) s.transitive_tag_keys.push_back(r.str());
   s.session_policy = r.str();
   for (std::size_t i = r.count(); i > 0 && r.ok(); --i) s.session_policy_arns.push_back(r.str());
-  if (!r.ok() || !r.done()) return invalid();
-  if ((flags & kRoleArnLocal) != 0) s.role_arn = joined({"arn:aws:iam::", s.account, ":", s.role_arn});
+  if (!r.ok() || !r.done()) return false;
+  if ((flags & kRoleArnLocal) != 0) {
+    s.role_arn = joined({"arn:aws:iam::", s.account, ":", s.role_arn});
+  }
   if ((flags & kSourceArnLocal) != 0) {
     s.source_arn = joined({"arn:aws:iam::", s.account, ":", s.source_arn});
   }
   if ((flags & kArnDerived) != 0) s.arn = derived_arn(s);
   if ((flags & kUserIdDerived) != 0) s.user_id = derived_user_id(s);
-  return s;
+  return true;
 }
 
 // base64 as crypto::base64_decode reads it (padded, canonical, the standard alphabet), decoded
@@ -446,10 +448,11 @@ core::Result<std::shared_ptr<const Session>> open_session(std::string_view token
                                crypto::as_bytes(bytes.substr(0, kHeaderBytes)), plain)) {
     return invalid();
   }
-  auto session = decode(crypto::as_chars(plain), version);
+  auto session = std::make_shared<Session>();
+  const bool decoded = decode(crypto::as_chars(plain), version, *session);
   crypto::secure_wipe(plain);
-  IAMD_TRY(session);
-  auto shared = std::make_shared<const Session>(std::move(*session));
+  if (!decoded) return invalid();
+  std::shared_ptr<const Session> shared = std::move(session);
   opened.remember(token, key_id, *key, shared);
   return shared;
 }

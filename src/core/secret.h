@@ -2,6 +2,8 @@
 // A secret string (secret access key, password, session key) that wipes its memory when destroyed
 // and never prints itself.
 
+#include <string.h>
+
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -38,9 +40,9 @@ class Secret {
 
  private:
   void wipe() {
-    // A volatile pointer keeps the compiler from dropping the stores as dead.
-    volatile char* p = value_.data();
-    for (size_t i = 0; i < value_.size(); ++i) p[i] = 0;
+    // explicit_bzero (glibc): a memset the compiler may not drop as dead, at memset's speed
+    // (a volatile byte loop cost ~1 ns a byte, and every session opened ends with one).
+    if (!value_.empty()) explicit_bzero(value_.data(), value_.size());
     value_.clear();
   }
   std::string value_;
