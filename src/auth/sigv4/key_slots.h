@@ -61,19 +61,13 @@ class SigningKeySlots {
     writer_.clear(std::memory_order_release);
   }
 
- private:
   // A scope as length-prefixed bytes (so that ("ab","c") and ("a","bc") differ), zero-padded.
   // 48 bytes hold every real scope: 8 for the date, at most ~20 for a region, 3 for iam/sts.
+  // SigningKeyCache keys its entries the same way.
   static constexpr std::size_t kScopeWords = 6;
   using ScopeWords = std::array<std::uint64_t, kScopeWords>;
-  static constexpr std::size_t kKeyWords = 4;
 
-  struct Slot {
-    std::atomic<std::uint64_t> seq{0};  // 0: never written; odd: being written
-    std::array<std::atomic<std::uint64_t>, kScopeWords> scope{};
-    std::array<std::atomic<std::uint64_t>, kKeyWords> key{};
-  };
-
+  /// (date, region, service) as ScopeWords; false when they do not fit (not cached then).
   static bool encode(std::string_view date, std::string_view region, std::string_view service,
                      ScopeWords& out) {
     const std::size_t total = 3 + date.size() + region.size() + service.size();
@@ -88,6 +82,16 @@ class SigningKeySlots {
     std::memcpy(out.data(), bytes, sizeof bytes);
     return true;
   }
+
+ private:
+  static constexpr std::size_t kKeyWords = 4;
+
+  struct Slot {
+    std::atomic<std::uint64_t> seq{0};  // 0: never written; odd: being written
+    std::array<std::atomic<std::uint64_t>, kScopeWords> scope{};
+    std::array<std::atomic<std::uint64_t>, kKeyWords> key{};
+  };
+
 
   static bool read(const Slot& slot, const ScopeWords& scope, Key& out) {
     const std::uint64_t before = slot.seq.load(std::memory_order_acquire);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/sigv4/key_slots.h"
 #include "auth/sigv4/request.h"
 #include "crypto/bytes.h"
 #include "crypto/constant_time.h"
@@ -18,10 +19,7 @@ namespace {
 constexpr std::size_t kShards = 16;
 // Longer secrets are not cached (derived every time); real ones are 40 characters.
 constexpr std::size_t kMaxCachedSecret = 64;
-// A scope as length-prefixed bytes, zero-padded: 8 for the date, ~20 at most for a real region,
-// 3 for iam/sts. Longer scopes are not cached.
-constexpr std::size_t kScopeWords = 6;
-using ScopeWords = std::array<std::uint64_t, kScopeWords>;
+using ScopeWords = SigningKeySlots::ScopeWords;  // scopes too long for it are not cached
 
 struct Slot {
   std::uint64_t tag = 0;
@@ -31,20 +29,6 @@ struct Slot {
   ScopeWords scope{};
   SigningKey key{};
 };
-
-bool encode_scope(std::string_view date, std::string_view region, std::string_view service,
-                  ScopeWords& out) {
-  if (3 + date.size() + region.size() + service.size() > kScopeWords * 8) return false;
-  unsigned char bytes[kScopeWords * 8] = {};
-  std::size_t at = 0;
-  for (std::string_view part : {date, region, service}) {
-    bytes[at++] = static_cast<unsigned char>(part.size());
-    if (!part.empty()) std::memcpy(bytes + at, part.data(), part.size());
-    at += part.size();
-  }
-  std::memcpy(out.data(), bytes, sizeof bytes);
-  return true;
-}
 
 // Where an entry lives and a quick first filter: a salted mix of secret and scope. Only a slot
 // that then matches secret and scope exactly is used, so this needs to spread well, not to
@@ -123,7 +107,8 @@ SigningKeyCache::~SigningKeyCache() {
 SigningKey SigningKeyCache::signing_key(std::string_view secret_access_key, std::string_view date,
                                         std::string_view region, std::string_view service) {
   ScopeWords scope;
-  if (secret_access_key.size() > kMaxCachedSecret || !encode_scope(date, region, service, scope)) {
+  if (secret_access_key.size() > kMaxCachedSecret ||
+      !SigningKeySlots::encode(date, region, service, scope)) {
     return derive_signing_key(secret_access_key, date, region, service);
   }
   const std::uint64_t tag = entry_tag(salt_, secret_access_key, scope);
