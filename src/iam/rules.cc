@@ -68,7 +68,7 @@ bool is_path(std::string_view s) {
 
 bool is_path_prefix(std::string_view s) {
   if (s.empty() || s.front() != '/') return false;
-  for (char c : s) {
+  for (unsigned char c : s) {
     if (c < 0x21 || c > 0x7F) return false;
   }
   return true;
