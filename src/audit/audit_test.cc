@@ -262,6 +262,30 @@ TEST(Render, HostileTextStaysValidJson) {
   EXPECT_EQ(rec["requestParameters"].as_object()["userName"], "caf\xc3\xa9");
 }
 
+// Strings are copied eight bytes at a time while nothing needs escaping: every kind of byte that
+// does, at every position around a word boundary, must still come out right.
+TEST(Render, EscapesAtEveryPosition) {
+  CountingRandom random;
+  const std::vector<std::pair<std::string, std::string>> specials = {
+      {"\"", "\""}, {"\\", "\\"}, {"\n", "\n"}, {"\x01", "\x01"}, {"\x1f", "\x1f"},
+      {"\x7f", "\x7f"}, {"caf\xc3\xa9", "caf\xc3\xa9"}, {"\xff", "\xef\xbf\xbd"},
+      {" ", " "}, {"~", "~"}};
+  for (const auto& [raw, decoded] : specials) {
+    for (std::size_t at = 0; at < 20; ++at) {
+      Event e;
+      e.identity = iam_user();
+      e.service = "iam";
+      e.event_name = "GetUser";
+      e.user_agent = std::string(at, 'a') + raw + std::string(20 - at, 'b');
+      auto records = render(e, random);
+      auto rec = parse(records[0]);
+      EXPECT_EQ(std::string(rec["userAgent"].as_string()),
+                std::string(at, 'a') + decoded + std::string(20 - at, 'b'))
+          << "byte " << static_cast<int>(static_cast<unsigned char>(raw[0])) << " at " << at;
+    }
+  }
+}
+
 TEST(Render, ReadOnlyFollowsTheActionName) {
   EXPECT_TRUE(is_read_only("GetCallerIdentity"));
   EXPECT_TRUE(is_read_only("ListRoles"));

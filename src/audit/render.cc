@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
+#include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <string>
 
@@ -27,12 +28,28 @@ constexpr std::array<bool, 256> kVerbatim = [] {
 // Appends `s` as a JSON string. Bytes that are not UTF-8 become U+FFFD: a record is always JSON
 // whatever a client put in its User-Agent. Runs of verbatim bytes (nearly everything) are copied
 // whole; every call's record is rendered on the writer thread, so this is its innermost loop.
+// Where the run of verbatim bytes starting at `i` ends: eight bytes at a time while a whole word
+// is verbatim (no byte below 0x20 or from 0x80, no quote, no backslash), then byte by byte.
+std::size_t verbatim_end(std::string_view s, std::size_t i) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    const std::uint64_t special = (w & kHigh) | ((w - kOnes * 0x20) & ~w & kHigh) |
+                                  has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'));
+    if (special != 0) break;
+  }
+  while (i < s.size() && kVerbatim[static_cast<unsigned char>(s[i])]) ++i;
+  return i;
+}
+
 void append_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
-    std::size_t run = i;
-    while (run < s.size() && kVerbatim[static_cast<unsigned char>(s[run])]) ++run;
+    const std::size_t run = verbatim_end(s, i);
     out.append(s.data() + i, run - i);
     if (run == s.size()) break;
     i = run;
@@ -79,35 +96,57 @@ void append_member_name(std::string& out, std::string_view wire) {
   if (!wire.empty()) {
     char first = wire.front();
     out += (first >= 'A' && first <= 'Z') ? static_cast<char>(first - 'A' + 'a') : first;
-    for (char c : wire.substr(1)) {
-      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) continue;
-      out += c;
+    const std::string_view rest = wire.substr(1);
+    if (verbatim_end(rest, 0) == rest.size()) {
+      out += rest;  // the usual case: nothing to leave out
+    } else {
+      for (char c : rest) {
+        if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) continue;
+        out += c;
+      }
     }
   }
   out += "\":";
 }
 
-// Asked for every member of every request and response: the length is compared inline first,
-// so most names cost no call at all.
-bool in_list(std::string_view name, std::initializer_list<std::string_view> names) {
-  for (std::string_view n : names) {
-    if (n.size() == name.size() && core::iequals(name, n)) return true;
+// A set of member names, matched case-insensitively. Asked about every member of every request
+// and response, so a name of a length no member has is turned away by one bit test.
+template <std::size_t N>
+class NameSet {
+ public:
+  constexpr explicit NameSet(const std::array<std::string_view, N>& names) : names_(names) {
+    for (std::string_view n : names) lengths_ |= std::uint64_t{1} << (n.size() & 63);
   }
-  return false;
-}
+  bool contains(std::string_view name) const {
+    if (name.size() > 63 || (lengths_ >> name.size() & 1) == 0) return false;
+    for (std::string_view n : names_) {
+      if (n.size() == name.size() && core::iequals(name, n)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::array<std::string_view, N> names_;
+  std::uint64_t lengths_ = 0;
+};
 
 // Wire members whose values are numbers or booleans in the API models: CloudTrail shows them
 // typed ({"durationSeconds": 3600}); every other value is a string.
-bool is_integer_member(std::string_view name) {
-  return in_list(name, {"DurationSeconds", "MaxItems", "MaxSessionDuration", "MaxResults",
-                        "MinimumPasswordLength", "MaxPasswordAge", "PasswordReusePrevention"});
-}
-bool is_boolean_member(std::string_view name) {
-  return in_list(name, {"PasswordResetRequired", "RequireSymbols", "RequireNumbers",
-                        "RequireUppercaseCharacters", "RequireLowercaseCharacters",
-                        "AllowUsersToChangePassword", "HardExpiry", "SetAsDefault", "OnlyAttached",
-                        "IncludeAllAccounts", "ReadOnly"});
-}
+constexpr NameSet kIntegerMembers(std::array<std::string_view, 7>{
+    "DurationSeconds", "MaxItems", "MaxSessionDuration", "MaxResults", "MinimumPasswordLength",
+    "MaxPasswordAge", "PasswordReusePrevention"});
+constexpr NameSet kBooleanMembers(std::array<std::string_view, 11>{
+    "PasswordResetRequired", "RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters",
+    "RequireLowercaseCharacters", "AllowUsersToChangePassword", "HardExpiry", "SetAsDefault",
+    "OnlyAttached", "IncludeAllAccounts", "ReadOnly"});
+constexpr NameSet kSecretMembers(std::array<std::string_view, 19>{
+    "SecretAccessKey", "SessionToken", "Password", "OldPassword", "NewPassword", "TokenCode",
+    "AuthenticationCode1", "AuthenticationCode2", "SAMLAssertion", "SAMLResponse",
+    "WebIdentityToken", "Base32StringSeed", "QRCodePNG", "PrivateKey", "SecurityToken",
+    "EncodedMessage", "DecodedMessage", "SSHPublicKeyBody", "ServicePassword"});
+
+bool is_integer_member(std::string_view name) { return kIntegerMembers.contains(name); }
+bool is_boolean_member(std::string_view name) { return kBooleanMembers.contains(name); }
 bool is_plain_integer(std::string_view v) {
   if (v.empty() || v.size() > 15) return false;
   std::size_t i = v.front() == '-' ? 1 : 0;
@@ -429,23 +468,30 @@ std::string render_one(const Event& event, const Identity& identity, std::string
 
 }  // namespace
 
-bool is_secret_member(std::string_view name) {
-  return in_list(name, {"SecretAccessKey", "SessionToken", "Password", "OldPassword",
-                        "NewPassword", "TokenCode", "AuthenticationCode1", "AuthenticationCode2",
-                        "SAMLAssertion", "SAMLResponse", "WebIdentityToken", "Base32StringSeed",
-                        "QRCodePNG", "PrivateKey", "SecurityToken", "EncodedMessage",
-                        "DecodedMessage", "SSHPublicKeyBody", "ServicePassword"});
-}
+bool is_secret_member(std::string_view name) { return kSecretMembers.contains(name); }
 
 std::string format_response_time(core::TimePoint t) {
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const core::CivilTime c = core::civil_utc(t);
   const unsigned hour12 = c.hour % 12 == 0 ? 12 : c.hour % 12;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s %u, %d, %u:%02u:%02u %s", kMonths[c.month - 1], c.day, c.year,
-                hour12, c.minute, c.second, c.hour < 12 ? "AM" : "PM");
-  return buf;
+  auto two = [](std::string& out, unsigned v) {
+    out += static_cast<char>('0' + v / 10);
+    out += static_cast<char>('0' + v % 10);
+  };
+  std::string out(kMonths[c.month - 1]);  // "Jul 18, 2014, 4:07:39 PM"
+  out += ' ';
+  out += std::to_string(c.day);
+  out += ", ";
+  out += std::to_string(c.year);
+  out += ", ";
+  out += std::to_string(hour12);
+  out += ':';
+  two(out, c.minute);
+  out += ':';
+  two(out, c.second);
+  out += c.hour < 12 ? " AM" : " PM";
+  return out;
 }
 
 std::vector<Record> render(const Event& event, core::Random& random) {
