@@ -904,9 +904,7 @@ SqliteIndex::~SqliteIndex() {
     Db& db = *writer_;
     if (run(db, Sql::BeginImmediate)) {
       Rollback rollback(db);
-      auto s = Stmt::of(db, Sql::SetIndexedUpto);
-      if (s && write_pending_run({}) && merge_full_levels(0) && s->bind(1, last_sequence_).run() &&
-          commit(std::make_shared<const Pending>())) {
+      if (write_pending_run({}, last_sequence_) && commit(std::make_shared<const Pending>())) {
         rollback.dismiss();
       }
     }
@@ -1023,13 +1021,7 @@ core::Status SqliteIndex::write(std::span<const Record> batch) {
   pending->push_back(entries);
   const bool write_run = pending->size() >= options_.pending_batches;
   if (write_run) {
-    pending->pop_back();
-    if (auto st = write_pending_run(*entries); !st) return fail(st.error());
-    if (auto st = merge_full_levels(0); !st) return fail(st.error());
-    auto s = Stmt::of(db, Sql::SetIndexedUpto);
-    if (!s) return fail(s.error());
-    s->bind(1, last);
-    if (auto st = s->run(); !st) return fail(st.error());
+    if (auto st = write_pending_run(*entries, last); !st) return fail(st.error());
     pending->clear();
   }
   {
@@ -1054,15 +1046,23 @@ core::Status SqliteIndex::commit(std::shared_ptr<const Pending> pending) {
   return {};
 }
 
-core::Status SqliteIndex::write_pending_run(const std::vector<IndexEntry>& also) {
+core::Status SqliteIndex::write_pending_run(const std::vector<IndexEntry>& also,
+                                            std::int64_t upto) {
   std::vector<const std::vector<Entry>*> runs;
   for (const auto& run : *pending_) runs.push_back(run.get());
   runs.push_back(&also);
-  RunWriter out(*writer_, next_run_++, next_block_);
-  IAMD_TRY(merge_into(runs, out, [&](const Entry& e) {
-    return e.sequence <= pruned_upto_ && e.time < pruned_before_;
-  }));
-  return out.finish(0);
+  {
+    RunWriter out(*writer_, next_run_++, next_block_);
+    IAMD_TRY(merge_into(runs, out, [&](const Entry& e) {
+      return e.sequence <= pruned_upto_ && e.time < pruned_before_;
+    }));
+    IAMD_TRY(out.finish(0));
+  }
+  IAMD_TRY(merge_full_levels(0));
+  auto s = Stmt::of(*writer_, Sql::SetIndexedUpto);
+  if (!s) return s.error();
+  s->bind(1, upto);
+  return s->run();
 }
 
 core::Status SqliteIndex::rebuild_pending() {

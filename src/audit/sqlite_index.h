@@ -99,8 +99,9 @@ class SqliteIndex final : public Index {
   core::Result<std::shared_ptr<const Pending>> begin_snapshot(sqlite_detail::Db& reader);
   /// Within the writer's open transaction: merges `level`'s runs while it holds merge_fanout.
   core::Status merge_full_levels(int level);
-  /// Within the writer's open transaction: the pending runs and `also` as one level-0 run.
-  core::Status write_pending_run(const std::vector<IndexEntry>& also);
+  /// Within the writer's open transaction: the pending runs and `also` as one level-0 run, the
+  /// merges it completes, and indexed_upto set to `upto` (the last sequence they cover).
+  core::Status write_pending_run(const std::vector<IndexEntry>& also, std::int64_t upto);
   /// At open: the entries of the batches committed after the last run, from their bodies.
   core::Status rebuild_pending();
   /// Commits the writer's transaction and makes `pending` what lookups see, as one step.

@@ -324,7 +324,8 @@ bool decode_base64(std::string_view text, std::string& out) {
 // and the key decide what opening gives, so what is found here is exactly that; expiry is the
 // caller's to check either way. Per thread, so no lock; direct-mapped by the token's nonce,
 // which is random for every token sealed (an attacker choosing nonces can only evict entries).
-// Session secrets held here are wiped when an entry is replaced or the thread ends.
+// A session's secret is wiped when its last holder lets go: this cache, when the entry is replaced
+// or the thread ends, or a request still using it.
 class OpenedTokens {
  public:
   static constexpr std::size_t kSlots = 32;
