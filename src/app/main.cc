@@ -35,6 +35,7 @@
 #include "store/keyring.h"
 #include "store/sqlite/sqlite_store.h"
 #include "sts/service.h"
+#include "core/thread_name.h"
 
 namespace iamd::app {
 namespace {
@@ -175,6 +176,7 @@ int serve(const ServeOptions& opts) {
   std::condition_variable flush_cv;
   bool stopping = false;
   std::thread flusher([&] {
+    core::name_this_thread("iamd-flush");
     std::unique_lock lock(flush_mutex);
     while (!flush_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
       if (auto st = view.flush_key_use(); !st) spdlog::warn("flushing key use: {}", st.error().message);

@@ -17,13 +17,16 @@ namespace {
 
 namespace json = boost::json;
 
+// Deterministic, and thread-safe as core::Random must be (the broker renders on callers' threads).
 class CountingRandom : public core::Random {
  public:
   void fill(std::span<std::uint8_t> out) override {
+    std::lock_guard lock(mutex_);
     for (auto& b : out) b = static_cast<std::uint8_t>(next_++ * 37);
   }
 
  private:
+  std::mutex mutex_;
   std::uint8_t next_ = 1;
 };
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "audit/render.h"
+#include "core/thread_name.h"
 
 namespace iamd::audit {
 namespace {
@@ -23,25 +24,28 @@ Broker::Broker(std::vector<Sink*> sinks, const core::Clock& clock, core::Random&
       observer_(std::move(observer)),
       options_(options) {
   queue_.reserve(kWakeAt * 2);
-  writer_ = std::thread([this] { run(); });
+  writer_ = std::thread([this] {
+    core::name_this_thread("iamd-audit");
+    run();
+  });
 }
 
 Broker::~Broker() { stop(); }
 
 void Broker::publish(Event event) {
+  if (observer_) observer_(event);
+  std::vector<Record> records = render(event, random_);
   std::unique_lock lock(mutex_);
   if (!writer_.joinable()) {
     // After stop(): a late request (there should be none) is written on the caller's thread.
     lock.unlock();
-    std::vector<Event> one;
-    one.push_back(std::move(event));
-    write_batch(one);
+    write_batch(records);
     return;
   }
   space_or_written_.wait(lock, [&] { return queue_.size() < options_.capacity || stopping_; });
-  queue_.push_back(std::move(event));
-  ++published_;
-  const bool wake = queue_.size() == kWakeAt;
+  const bool wake = queue_.size() < kWakeAt && queue_.size() + records.size() >= kWakeAt;
+  for (Record& r : records) queue_.push_back(std::move(r));
+  published_ += records.size();
   lock.unlock();
   if (wake) wake_writer_.notify_one();
 }
@@ -73,7 +77,7 @@ std::uint64_t Broker::written() const {
 }
 
 void Broker::run() {
-  std::vector<Event> batch;
+  std::vector<Record> batch;
   batch.reserve(kWakeAt * 2);
   core::TimePoint last_maintain = clock_.now();
   for (;;) {
@@ -106,13 +110,7 @@ void Broker::run() {
   for (Sink* sink : sinks_) sink->maintain(clock_.now());
 }
 
-void Broker::write_batch(std::vector<Event>& events) {
-  std::vector<Record> records;
-  records.reserve(events.size() + events.size() / 8);
-  for (const Event& event : events) {
-    if (observer_) observer_(event);
-    for (Record& r : render(event, random_)) records.push_back(std::move(r));
-  }
+void Broker::write_batch(std::vector<Record>& records) {
   for (Sink* sink : sinks_) {
     for (int attempt = 1;; ++attempt) {
       core::Status written = sink->write(records);

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/server/metrics.h"
+#include "core/thread_name.h"
 
 namespace iamd::http::detail {
 namespace {
@@ -74,7 +75,10 @@ std::shared_ptr<spdlog::logger> AccessLog::default_logger() {
 
 AccessLog::AccessLog(std::shared_ptr<spdlog::logger> logger, Metrics& metrics, Options options)
     : logger_(std::move(logger)), metrics_(metrics), options_(options) {
-  writer_ = std::thread([this] { run(); });
+  writer_ = std::thread([this] {
+    core::name_this_thread("iamd-accesslog");
+    run();
+  });
 }
 
 AccessLog::~AccessLog() {

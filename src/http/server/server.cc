@@ -18,6 +18,7 @@
 #include "core/strings.h"
 #include "http/server/session.h"
 #include "http/server/worker.h"
+#include "core/thread_name.h"
 
 namespace iamd::http {
 
@@ -316,7 +317,10 @@ void Server::run() {
   std::vector<std::thread> threads;
   threads.reserve(workers.size() - 1);
   for (std::size_t i = 1; i < workers.size(); ++i) {
-    threads.emplace_back([w = workers[i].get()] { w->run(); });
+    threads.emplace_back([w = workers[i].get()] {
+      core::name_this_thread("iamd-io");
+      w->run();
+    });
   }
   workers[0]->run();
   for (auto& t : threads) t.join();
