@@ -1,8 +1,8 @@
 #pragma once
 // A call as the audit trail sees it, before rendering (render.h): who called, what they asked,
-// what came back. Built on the request path, where it must be cheap: the parameters and the
-// output tree are moved in as they are, and everything costly — dropping secrets, renaming
-// members, JSON, event ids — happens on the broker's writer thread.
+// what came back. Built on the request path: the parameters and the output tree are moved in as
+// they are, and Broker::publish renders them (dropping secrets, renaming members, JSON, event
+// ids) on the same thread, while they are still in its cache.
 
 #include <optional>
 #include <string>
