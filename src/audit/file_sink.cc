@@ -217,7 +217,8 @@ core::Result<FileSink::OpenFile*> FileSink::open_for(const std::string& account,
     ::close(fd);
     return io_error("cannot stat", path, err);
   }
-  OpenFile file{fd, static_cast<std::int64_t>(st.st_size), false, ++use_counter_};
+  OpenFile file{fd, static_cast<std::int64_t>(st.st_size), false, ++use_counter_, {}};
+  file.write_behind.reset(file.size);
   if (st.st_size > 0) {
     // A previous run may have died in the middle of a line: start ours on a fresh one.
     char last = '\n';
@@ -239,6 +240,7 @@ Status FileSink::append(const Key& key, OpenFile& file, const std::string& lines
   if (err == 0) {
     file.size += static_cast<std::int64_t>(written);
     file.needs_newline = false;
+    file.write_behind.wrote(file.fd, file.size);
     return {};
   }
   // Undo a partial write so the retry's lines are whole; if that fails too, the fragment becomes a

@@ -32,6 +32,7 @@
 
 #include "audit/hour_files.h"
 #include "audit/sink.h"
+#include "audit/write_behind.h"
 
 namespace iamd::audit {
 
@@ -72,6 +73,7 @@ class FileSink final : public Sink {
     std::int64_t size = 0;  // bytes in the file: we are its only writer
     bool needs_newline = false;  // the file ends in a partial line (a crash, a failed write)
     std::uint64_t last_use = 0;
+    WriteBehind write_behind;
   };
   // (account, hour) -> the hour's open file.
   using Key = std::pair<std::string, core::TimePoint>;

@@ -2,14 +2,19 @@
 // crash leftovers, late records, retention, permissions, and failures reported as errors.
 #include "audit/file_sink.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <vector>
 
 #include "audit/file_test_util.h"
 #include "audit/hour_files.h"
+#include "audit/write_behind.h"
 
 namespace iamd::audit {
 namespace {
@@ -355,6 +360,59 @@ TEST_F(FileSinkTest, ABigBatchIsWritten) {
   }
   ASSERT_TRUE(sink.write(batch));
   EXPECT_EQ(read_file(file(kA, "2024-01-02T03:00:00Z")), lines_of(batch));
+}
+
+}  // namespace
+}  // namespace iamd::audit
+
+// WriteBehind: a long append leaves only its last chunks in the page cache.
+namespace iamd::audit {
+namespace {
+
+// How many of the pages of [offset, offset + length) of `fd` are in the page cache.
+std::size_t resident_pages(int fd, std::int64_t offset, std::int64_t length) {
+  void* map = ::mmap(nullptr, static_cast<std::size_t>(length), PROT_READ, MAP_SHARED, fd, offset);
+  if (map == MAP_FAILED) return SIZE_MAX;
+  const long page = ::sysconf(_SC_PAGESIZE);
+  std::vector<unsigned char> in_core(static_cast<std::size_t>((length + page - 1) / page));
+  std::size_t resident = SIZE_MAX;
+  if (::mincore(map, static_cast<std::size_t>(length), in_core.data()) == 0) {
+    resident = 0;
+    for (unsigned char c : in_core) resident += c & 1;
+  }
+  ::munmap(map, static_cast<std::size_t>(length));
+  return resident;
+}
+
+TEST(WriteBehindTest, DropsAllButTheLastChunksFromTheCache) {
+  files_test::TempDir tmp;
+  struct statfs fs_info {};
+  ASSERT_EQ(::statfs(tmp.path().c_str(), &fs_info), 0);
+  if (fs_info.f_type == TMPFS_MAGIC) GTEST_SKIP() << "tmpfs: its pages are the file";
+  const fs::path path = tmp.path() / "trail";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  constexpr std::int64_t kChunk = WriteBehind::kChunkBytes;
+  const std::string block(1 << 20, 'x');
+  WriteBehind behind;
+  behind.reset(0);
+  std::int64_t size = 0;
+  while (size < 4 * kChunk) {
+    ASSERT_EQ(::write(fd, block.data(), block.size()), static_cast<ssize_t>(block.size()));
+    size += static_cast<std::int64_t>(block.size());
+    // Written back at once, so that every drop below is certain (the kernel keeps pages that
+    // are still being written back).
+    ASSERT_EQ(::fdatasync(fd), 0);
+    behind.wrote(fd, size);
+  }
+  // Each complete chunk dropped the one before it; the last is still cached.
+  EXPECT_EQ(resident_pages(fd, 0, 3 * kChunk), 0u);
+  EXPECT_GT(resident_pages(fd, 3 * kChunk, kChunk), 0u);
+  // Reading the dropped part back gives what was written.
+  std::string back(block.size(), '\0');
+  ASSERT_EQ(::pread(fd, back.data(), back.size(), kChunk), static_cast<ssize_t>(back.size()));
+  EXPECT_EQ(back, block);
+  ::close(fd);
 }
 
 }  // namespace

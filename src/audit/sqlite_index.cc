@@ -920,6 +920,7 @@ core::Status SqliteIndex::open_segment() {
     return service_failure("audit index: cannot open '" + file + "': " + std::strerror(errno));
   }
   preallocated_ = segment_end_;
+  write_behind_.reset(segment_end_);
   return {};
 }
 
@@ -1036,6 +1037,7 @@ core::Status SqliteIndex::write(std::span<const Record> batch) {
   last_sequence_ = last;
   if (write_run) indexed_upto_ = last;
   segment_end_ += static_cast<std::int64_t>(body.size());
+  write_behind_.wrote(segment_fd_, segment_end_);
   return {};
 }
 

@@ -44,6 +44,7 @@
 
 #include "audit/index.h"
 #include "audit/index_blocks.h"
+#include "audit/write_behind.h"
 
 namespace iamd::audit {
 
@@ -132,6 +133,7 @@ class SqliteIndex final : public Index {
   int segment_fd_ = -1;
   std::int64_t segment_end_ = 0;
   std::int64_t preallocated_ = 0;  // blocks reserved up to here
+  WriteBehind write_behind_;
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite_detail::Db>> idle_readers_;
