@@ -427,6 +427,41 @@ Query everything() {
   return q;
 }
 
+// A batch far larger than the broker's usual ones, records of differing sizes: each comes
+// back whole, also after a reopen (which rebuilds the unmerged entries from the bodies).
+TEST_F(SqliteIndexFile, ALargeBatchComesBackWhole) {
+  std::vector<Record> batch;
+  for (int i = 0; i < 1500; ++i) {
+    Record r = record("e" + std::to_string(i), at(i));
+    r.json = R"({"eventID":")" + r.event_id + R"(","pad":")" + std::string(i % 97, 'x') + R"("})";
+    batch.push_back(std::move(r));
+  }
+  auto check = [&](SqliteIndex& index) {
+    Query q = everything();
+    q.limit = 50;
+    std::size_t seen = 0;
+    for (;;) {
+      auto page = index.lookup(q);
+      ASSERT_TRUE(page);
+      for (const Record& got : page->records) {
+        const Record& want = batch[batch.size() - 1 - seen++];
+        ASSERT_EQ(got.event_id, want.event_id);
+        ASSERT_EQ(got.json, want.json);
+      }
+      if (!page->next) break;
+      q.after = page->next;
+    }
+    EXPECT_EQ(seen, batch.size());
+  };
+  {
+    SqliteIndex index(path());
+    ASSERT_TRUE(index.write(batch));
+    check(index);
+  }
+  SqliteIndex reopened(path());
+  check(reopened);
+}
+
 TEST_F(SqliteIndexFile, ReopenKeepsRecordsAndContinuesTheSequence) {
   {
     SqliteIndex index(path());
