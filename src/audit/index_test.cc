@@ -462,6 +462,39 @@ TEST_F(SqliteIndexFile, ALargeBatchComesBackWhole) {
   check(reopened);
 }
 
+// Entries stay in memory until pending_batches batches or pending_entries entries are pending,
+// whichever comes first; then they are written as a run (audit_state.indexed_upto moves).
+TEST_F(SqliteIndexFile, PendingEntriesAreWrittenOnceEitherLimitIsReached) {
+  auto indexed_upto = [&] {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* read = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT indexed_upto FROM audit_state", -1, &read, nullptr),
+              SQLITE_OK);
+    std::int64_t upto = -1;
+    if (sqlite3_step(read) == SQLITE_ROW) upto = sqlite3_column_int64(read, 0);
+    sqlite3_finalize(read);
+    sqlite3_close(db);
+    return upto;
+  };
+  auto batch_of = [](int first, int n) {
+    std::vector<Record> batch;
+    for (int i = first; i < first + n; ++i) batch.push_back(record("e" + std::to_string(i), at(i)));
+    return batch;
+  };
+  // A record here has 7 entries: 10 records are 70.
+  SqliteIndex index(path(), SqliteIndex::Options{.pending_batches = 100, .pending_entries = 100});
+  ASSERT_TRUE(index.write(batch_of(0, 10)));
+  EXPECT_EQ(indexed_upto(), 0);  // 70 entries pending
+  ASSERT_TRUE(index.write(batch_of(10, 10)));
+  EXPECT_EQ(indexed_upto(), 20);  // 140: written
+  ASSERT_TRUE(index.write(batch_of(20, 1)));
+  EXPECT_EQ(indexed_upto(), 20);
+  auto page = index.lookup(everything());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->records.size(), 21u);
+}
+
 TEST_F(SqliteIndexFile, ReopenKeepsRecordsAndContinuesTheSequence) {
   {
     SqliteIndex index(path());

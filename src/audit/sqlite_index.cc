@@ -1016,11 +1016,14 @@ core::Status SqliteIndex::write(std::span<const Record> batch) {
     if (auto st = s->run(); !st) return fail(st.error());
   }
   const std::int64_t last = first + static_cast<std::int64_t>(batch.size()) - 1;
-  // Until pending_batches are pending, this batch's entries join them in memory; then they all
-  // become one run, in this transaction.
+  // Until pending_batches (or pending_entries) are pending, this batch's entries join them in
+  // memory; then they all become one run, in this transaction.
   auto pending = std::make_shared<Pending>(*pending_);
   pending->push_back(entries);
-  const bool write_run = pending->size() >= options_.pending_batches;
+  std::size_t pending_entries = 0;
+  for (const auto& run : *pending) pending_entries += run->size();
+  const bool write_run = pending->size() >= options_.pending_batches ||
+                         pending_entries >= options_.pending_entries;
   if (write_run) {
     if (auto st = write_pending_run(*entries, last); !st) return fail(st.error());
     pending->clear();

@@ -59,10 +59,12 @@ class SqliteIndex final : public Index {
     /// writes (fewer rewrites per entry), more runs for a lookup to probe. Tests use tiny values.
     std::size_t merge_fanout = 16;
     /// Batches whose entries are kept in memory (and served from there) before they are written
-    /// as one run (at least 1). Bigger: fewer, larger runs, so each entry is rewritten fewer
-    /// times; the entries of at most this many batches are rebuilt from their bodies at open
-    /// after a crash.
+    /// as one run (at least 1), unless they reach pending_entries first. Bigger: fewer, larger
+    /// runs, so each entry is rewritten fewer times; the entries of at most this many batches
+    /// are rebuilt from their bodies at open after a crash.
     std::size_t pending_batches = 64;
+    /// The most entries kept in memory (about 8 per record; 24 bytes each).
+    std::size_t pending_entries = std::size_t{1} << 18;
   };
 
   /// Opens the index at `path`, creating the file and its schema when absent (the directory must
