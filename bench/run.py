@@ -5,7 +5,8 @@ Policy decisions/s: policy_bench's scenarios beside @cloud-copilot/iam-simulate 
 installed with npm ci on first use; skipped without node/npm).
 Server: loadgen against iamd, the same binary with --no-audit, and moto_server (the baseline;
 skipped when not installed): GetCallerIdentity and AssumeRole at 1 and 32 connections, 3 runs each
-(BENCH_RUNS), medians; the two iamd servers' runs alternate.
+(BENCH_RUNS), medians; the two iamd servers' runs alternate, and the audit overhead is also printed
+run by run (each audited run against the unaudited run after it) to show the machine's noise.
 BENCH_SERVER_ONLY=1 skips the microbenchmarks and the policy comparison.
 """
 
@@ -197,15 +198,18 @@ class Server:
         self.proc.wait(timeout=30)
 
 
-def measure(servers):
+def measure(servers, raw_out=None):
     """{server: {workload: {connections: medians}}}. Runs alternate between the servers, so a
-    slow spell of the shared machine falls on all of them rather than on one."""
+    slow spell of the shared machine falls on all of them rather than on one. `raw_out`, if
+    given, receives every run's figures: {server: {workload: {connections: [run, ...]}}}."""
     raw = {name: {w: {c: [] for c in (1, 32)} for w in WORKLOADS} for name in servers}
     for w in WORKLOADS:
         for c in (1, 32):
             for _ in range(RUNS):
                 for name, server in servers.items():
                     raw[name][w][c].append(server.load(w, c))
+    if raw_out is not None:
+        raw_out.update(raw)
     return {name: {w: {c: medians(raw[name][w][c]) for c in (1, 32)} for w in WORKLOADS}
             for name in servers}
 
@@ -249,7 +253,8 @@ def server_comparison():
             servers[name] = Server("iamd", [os.path.join(BUILD, "iamd"), "serve", "--data-dir",
                                             data, "--listen", "127.0.0.1:%d" % port] + extra,
                                    port, env)
-        results = measure(servers)
+        runs = {}
+        results = measure(servers, runs)
     finally:
         for server in servers.values():
             server.stop()
@@ -288,6 +293,13 @@ def server_comparison():
             print("  %-18s %-5d %12.0f %12.0f %8.1f%% %10.0f %10.0f" % (
                 w, c, on["rps"], off["rps"], 100.0 * (1 - on["rps"] / off["rps"]) if off["rps"] else 0,
                 on["p99_us"], off["p99_us"]))
+    # Each on run beside the off run that followed it: the spread is the machine's noise.
+    print("  per run (each on run against the off run after it):")
+    for w in WORKLOADS:
+        for c in (1, 32):
+            paired = ["%.1f%%" % (100.0 * (1 - a["rps"] / b["rps"]))
+                      for a, b in zip(runs["iamd"][w][c], runs["quiet"][w][c]) if b["rps"]]
+            print("    %-18s %-5d %s" % (w, c, "  ".join(paired)))
 
 
 if __name__ == "__main__":
