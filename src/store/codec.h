@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -76,6 +78,36 @@ inline std::vector<Tag> decode_tags(const boost::json::object& o) {
   return tags;
 }
 
+/// The store's scans are read this many keys at a time, so that a large account never loads at
+/// once.
+inline constexpr std::size_t kScanPage = 500;
+
+/// Calls `visit(key, value)` (a `const std::string&` and a `std::string&` it may move from) for
+/// every key under `prefix`, in key order; stops at the first error `visit` returns.
+template <class Visit>
+core::Status for_each_under(Transaction& tx, const std::string& prefix, Visit&& visit) {
+  std::string after;
+  while (true) {
+    auto page = tx.scan(prefix, after, kScanPage);
+    IAMD_TRY(page);
+    if (page->empty()) return {};
+    after = page->back().first;
+    for (auto& [k, v] : *page) IAMD_TRY(visit(std::as_const(k), v));
+    if (page->size() < kScanPage) return {};
+  }
+}
+
+/// The keys under `prefix`, without it.
+inline core::Result<std::vector<std::string>> key_suffixes(Transaction& tx,
+                                                          const std::string& prefix) {
+  std::vector<std::string> out;
+  IAMD_TRY(for_each_under(tx, prefix, [&](const std::string& k, std::string&) -> core::Status {
+    out.push_back(k.substr(prefix.size()));
+    return {};
+  }));
+  return out;
+}
+
 // One page of entities under `prefix` whose path starts with `path_prefix`. The marker is the key
 // suffix of the last item returned.
 template <class T, class Decode>
@@ -85,7 +117,7 @@ core::Result<Listing<T>> list_page(Transaction& tx, const std::string& prefix,
   Listing<T> page;
   std::string after = marker.empty() ? std::string() : prefix + std::string(marker);
   while (true) {
-    auto batch = tx.scan(prefix, after, 500);
+    auto batch = tx.scan(prefix, after, kScanPage);
     IAMD_TRY(batch);
     for (auto& [k, v] : *batch) {
       auto obj = parse_object(v);
@@ -99,7 +131,7 @@ core::Result<Listing<T>> list_page(Transaction& tx, const std::string& prefix,
       page.items.push_back(std::move(item));
       page.marker = k.substr(prefix.size());
     }
-    if (batch->size() < 500) break;
+    if (batch->size() < kScanPage) break;
     after = batch->back().first;
   }
   page.marker.clear();

@@ -109,21 +109,6 @@ core::Result<std::optional<T>> read_entity(Transaction& tx, const std::string& k
   return std::optional<T>{decode(*obj)};
 }
 
-// Scans everything under `prefix` (in batches) and returns the keys' suffixes after the prefix.
-core::Result<std::vector<std::string>> scan_suffixes(Transaction& tx, const std::string& prefix) {
-  std::vector<std::string> out;
-  std::string after;
-  while (true) {
-    auto batch = tx.scan(prefix, after, 500);
-    IAMD_TRY(batch);
-    for (auto& [k, v] : *batch) out.push_back(k.substr(prefix.size()));
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
-  return out;
-}
-
-
 }  // namespace
 
 // --- accounts -------------------------------------------------------------------------------
@@ -144,17 +129,12 @@ core::Status Entities::put_account(const Account& a) {
 core::Result<std::vector<std::string>> Entities::list_account_ids() {
   // Account records are the only keys of the form "acct/<id>" with no further '/'.
   std::vector<std::string> ids;
-  std::string after;
-  while (true) {
-    auto batch = tx_.scan("acct/", after, 500);
-    IAMD_TRY(batch);
-    for (auto& [k, v] : *batch) {
-      std::string_view rest = std::string_view(k).substr(5);
-      if (rest.find('/') == std::string_view::npos) ids.emplace_back(rest);
-    }
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
+  auto add = [&](const std::string& k, std::string&) -> core::Status {
+    std::string_view rest = std::string_view(k).substr(5);
+    if (rest.find('/') == std::string_view::npos) ids.emplace_back(rest);
+    return {};
+  };
+  IAMD_TRY(codec::for_each_under(tx_, "acct/", add));
   return ids;
 }
 
@@ -195,7 +175,7 @@ core::Result<Listing<User>> Entities::list_users(std::string_view account,
 }
 
 core::Result<size_t> Entities::count_users(std::string_view account) {
-  auto ids = scan_suffixes(tx_, key(account, "userid", ""));
+  auto ids = codec::key_suffixes(tx_, key(account, "userid", ""));
   IAMD_TRY(ids);
   return ids->size();
 }
@@ -237,7 +217,7 @@ core::Result<Listing<Group>> Entities::list_groups(std::string_view account,
 }
 
 core::Result<size_t> Entities::count_groups(std::string_view account) {
-  auto ids = scan_suffixes(tx_, key(account, "groupid", ""));
+  auto ids = codec::key_suffixes(tx_, key(account, "groupid", ""));
   IAMD_TRY(ids);
   return ids->size();
 }
@@ -256,12 +236,12 @@ core::Status Entities::remove_membership(std::string_view account, std::string_v
 
 core::Result<std::vector<std::string>> Entities::group_ids_of_user(std::string_view account,
                                                                    std::string_view user_id) {
-  return scan_suffixes(tx_, key(account, "ingroup", std::string(user_id) + "/"));
+  return codec::key_suffixes(tx_, key(account, "ingroup", std::string(user_id) + "/"));
 }
 
 core::Result<std::vector<std::string>> Entities::user_ids_in_group(std::string_view account,
                                                                    std::string_view group_id) {
-  return scan_suffixes(tx_, key(account, "members", std::string(group_id) + "/"));
+  return codec::key_suffixes(tx_, key(account, "members", std::string(group_id) + "/"));
 }
 
 // --- access keys ----------------------------------------------------------------------------
@@ -282,7 +262,7 @@ core::Status Entities::erase_access_key(const AccessKey& k) {
 
 core::Result<std::vector<AccessKey>> Entities::access_keys_of(std::string_view account,
                                                               std::string_view owner_id) {
-  auto ids = scan_suffixes(tx_, key(account, "keys", std::string(owner_id) + "/"));
+  auto ids = codec::key_suffixes(tx_, key(account, "keys", std::string(owner_id) + "/"));
   IAMD_TRY(ids);
   std::vector<AccessKey> keys;
   for (const auto& id : *ids) {
@@ -297,18 +277,13 @@ core::Result<std::vector<AccessKey>> Entities::access_keys_of(std::string_view a
 
 core::Result<std::vector<AccessKey>> Entities::all_access_keys() {
   std::vector<AccessKey> keys;
-  std::string after;
-  while (true) {
-    auto batch = tx_.scan("accesskey/", after, 500);
-    IAMD_TRY(batch);
-    for (auto& [k, v] : *batch) {
-      auto obj = parse_object(v);
-      if (!obj) return corrupt(k);
-      keys.push_back(decode_access_key(*obj));
-    }
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
+  auto add = [&](const std::string& k, std::string& v) -> core::Status {
+    auto obj = parse_object(v);
+    if (!obj) return corrupt(k);
+    keys.push_back(decode_access_key(*obj));
+    return {};
+  };
+  IAMD_TRY(codec::for_each_under(tx_, "accesskey/", add));
   return keys;
 }
 

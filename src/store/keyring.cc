@@ -93,35 +93,30 @@ std::string keyring_seal_context(std::uint32_t id) { return key_name(id); }
 
 core::Result<std::vector<KeyringKey>> KeyringEntities::all() {
   std::vector<KeyringKey> out;
-  std::string after;
-  while (true) {
-    auto batch = tx_.scan(kPrefix, after, 500);
-    IAMD_TRY(batch);
-    for (const auto& [k, v] : *batch) {
-      boost::system::error_code ec;
-      json::value parsed = json::parse(v, ec);
-      if (ec || !parsed.is_object()) return corrupt(k);
-      const json::object& o = parsed.as_object();
-      KeyringKey key;
-      auto* id = o.if_contains("id");
-      auto* sealed = o.if_contains("key");
-      auto* created = o.if_contains("created");
-      auto* retired = o.if_contains("retired");
-      if (id == nullptr || !id->is_int64() || sealed == nullptr || !sealed->is_string() ||
-          created == nullptr || !created->is_int64()) {
-        return corrupt(k);
-      }
-      key.id = static_cast<std::uint32_t>(id->as_int64());
-      key.sealed_key = std::string(sealed->as_string());
-      key.created = from_millis(created->as_int64());
-      if (retired != nullptr && retired->is_int64() && retired->as_int64() != 0) {
-        key.retired = from_millis(retired->as_int64());
-      }
-      out.push_back(std::move(key));
+  auto add = [&](const std::string& k, std::string& v) -> core::Status {
+    boost::system::error_code ec;
+    json::value parsed = json::parse(v, ec);
+    if (ec || !parsed.is_object()) return corrupt(k);
+    const json::object& o = parsed.as_object();
+    KeyringKey key;
+    auto* id = o.if_contains("id");
+    auto* sealed = o.if_contains("key");
+    auto* created = o.if_contains("created");
+    auto* retired = o.if_contains("retired");
+    if (id == nullptr || !id->is_int64() || sealed == nullptr || !sealed->is_string() ||
+        created == nullptr || !created->is_int64()) {
+      return corrupt(k);
     }
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
+    key.id = static_cast<std::uint32_t>(id->as_int64());
+    key.sealed_key = std::string(sealed->as_string());
+    key.created = from_millis(created->as_int64());
+    if (retired != nullptr && retired->is_int64() && retired->as_int64() != 0) {
+      key.retired = from_millis(retired->as_int64());
+    }
+    out.push_back(std::move(key));
+    return {};
+  };
+  IAMD_TRY(codec::for_each_under(tx_, std::string(kPrefix), add));
   return out;
 }
 

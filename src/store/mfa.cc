@@ -105,38 +105,26 @@ core::Status MfaEntities::erase_device(const VirtualMfaDevice& device) {
 
 core::Result<std::vector<VirtualMfaDevice>> MfaEntities::list_devices(std::string_view account) {
   std::vector<VirtualMfaDevice> out;
-  const std::string prefix = devices_prefix(account);
-  std::string after;
-  while (true) {
-    auto batch = tx_.scan(prefix, after, 500);
-    IAMD_TRY(batch);
-    for (auto& [k, v] : *batch) {
-      auto obj = parse_object(v);
-      if (!obj) return corrupt(k);
-      out.push_back(decode(*obj));
-    }
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
+  auto add = [&](const std::string& k, std::string& v) -> core::Status {
+    auto obj = parse_object(v);
+    if (!obj) return corrupt(k);
+    out.push_back(decode(*obj));
+    return {};
+  };
+  IAMD_TRY(codec::for_each_under(tx_, devices_prefix(account), add));
   return out;
 }
 
 core::Result<std::vector<VirtualMfaDevice>> MfaEntities::devices_of(std::string_view account,
                                                                     std::string_view owner_id) {
   std::vector<VirtualMfaDevice> out;
-  const std::string prefix = owner_prefix(account, owner_id);
-  std::string after;
-  while (true) {
-    auto batch = tx_.scan(prefix, after, 500);
-    IAMD_TRY(batch);
-    for (auto& [k, v] : *batch) {
-      auto d = find_device(account, std::string_view(k).substr(prefix.size()));
-      IAMD_TRY(d);
-      // The index and the device are written together; a stale entry is skipped, not trusted.
-      if (d->has_value() && (*d)->user_id == owner_id) out.push_back(std::move(**d));
-    }
-    if (batch->size() < 500) break;
-    after = batch->back().first;
+  auto serials = codec::key_suffixes(tx_, owner_prefix(account, owner_id));
+  IAMD_TRY(serials);
+  for (const std::string& serial : *serials) {
+    auto d = find_device(account, serial);
+    IAMD_TRY(d);
+    // The index and the device are written together; a stale entry is skipped, not trusted.
+    if (d->has_value() && (*d)->user_id == owner_id) out.push_back(std::move(**d));
   }
   return out;
 }

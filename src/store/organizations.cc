@@ -165,32 +165,14 @@ core::Result<std::optional<T>> read_entity(Transaction& tx, const std::string& k
 template <class T, class Decode>
 core::Result<std::vector<T>> read_all(Transaction& tx, const std::string& prefix, Decode decode) {
   std::vector<T> out;
-  std::string after;
-  while (true) {
-    auto batch = tx.scan(prefix, after, 500);
-    IAMD_TRY(batch);
-    for (auto& [k, v] : *batch) {
-      if (k.find('/', prefix.size()) != std::string::npos) continue;
-      auto obj = parse_object(v);
-      if (!obj) return corrupt(k);
-      out.push_back(decode(*obj));
-    }
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
-  return out;
-}
-
-core::Result<std::vector<std::string>> scan_suffixes(Transaction& tx, const std::string& prefix) {
-  std::vector<std::string> out;
-  std::string after;
-  while (true) {
-    auto batch = tx.scan(prefix, after, 500);
-    IAMD_TRY(batch);
-    for (auto& [k, v] : *batch) out.push_back(k.substr(prefix.size()));
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
+  auto add = [&](const std::string& k, std::string& v) -> core::Status {
+    if (k.find('/', prefix.size()) != std::string::npos) return {};
+    auto obj = parse_object(v);
+    if (!obj) return corrupt(k);
+    out.push_back(decode(*obj));
+    return {};
+  };
+  IAMD_TRY(codec::for_each_under(tx, prefix, add));
   return out;
 }
 
@@ -382,12 +364,12 @@ core::Status OrganizationEntities::detach_policy(std::string_view org_id,
 
 core::Result<std::vector<std::string>> OrganizationEntities::policies_of(
     std::string_view org_id, std::string_view target_id) {
-  return scan_suffixes(tx_, key(org_id, "attached", std::string(target_id) + "/"));
+  return codec::key_suffixes(tx_, key(org_id, "attached", std::string(target_id) + "/"));
 }
 
 core::Result<std::vector<std::string>> OrganizationEntities::targets_of(
     std::string_view org_id, std::string_view policy_id) {
-  return scan_suffixes(tx_, key(org_id, "targets", std::string(policy_id) + "/"));
+  return codec::key_suffixes(tx_, key(org_id, "targets", std::string(policy_id) + "/"));
 }
 
 }  // namespace iamd::store

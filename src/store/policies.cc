@@ -67,17 +67,14 @@ ManagedPolicy decode_policy(const json::object& o) {
   return p;
 }
 
-// Every key under `prefix`, suffixes only, in batches so a large account never loads at once.
+// Every key under `prefix` with its value.
 core::Result<std::vector<KeyValue>> scan_all(Transaction& tx, const std::string& prefix) {
   std::vector<KeyValue> out;
-  std::string after;
-  while (true) {
-    auto batch = tx.scan(prefix, after, 500);
-    IAMD_TRY(batch);
-    for (auto& kv : *batch) out.push_back(std::move(kv));
-    if (batch->size() < 500) break;
-    after = out.back().first;
-  }
+  auto add = [&](const std::string& k, std::string& v) -> core::Status {
+    out.emplace_back(k, std::move(v));
+    return {};
+  };
+  IAMD_TRY(codec::for_each_under(tx, prefix, add));
   return out;
 }
 

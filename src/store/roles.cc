@@ -115,16 +115,12 @@ core::Result<std::vector<Role>> RoleEntities::all_roles(std::string_view account
 }
 
 core::Result<size_t> RoleEntities::count_roles(std::string_view account) {
-  const std::string prefix = role_id_key(account, "");
   size_t count = 0;
-  std::string after;
-  while (true) {
-    auto batch = tx_.scan(prefix, after, 500);
-    IAMD_TRY(batch);
-    count += batch->size();
-    if (batch->size() < 500) break;
-    after = batch->back().first;
-  }
+  auto add = [&](const std::string&, std::string&) -> core::Status {
+    ++count;
+    return {};
+  };
+  IAMD_TRY(codec::for_each_under(tx_, role_id_key(account, ""), add));
   return count;
 }
 
