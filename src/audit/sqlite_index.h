@@ -14,9 +14,10 @@
 //     without an attribute, are (key, time, sequence) triples, key a 64-bit hash of (account,
 //     attribute, value), stored delta-packed (index_blocks.h: ~5 bytes an entry, not 24). They
 //     are kept in sorted runs (a log-structured merge): the entries of `pending_batches`
-//     batches are kept in memory (lookups read them there) and then written as one run at
-//     level 0, and `merge_fanout` runs of one level are merged into one of the next. A run is a sequence of blocks (rows of a few hundred entries) found by their last
-//     entry, so a lookup is one range scan per run: at most (fanout - 1) runs per level.
+//     batches (at most `pending_entries`) are kept in memory (lookups read them there) and then
+//     written as one run at level 0, and `merge_fanout` runs of one level are merged into one of
+//     the next. A run is a sequence of blocks (rows of a few hundred entries) found by their
+//     last entry, so a lookup is one range scan per run: at most (fanout - 1) runs per level.
 // A lookup merges the runs' ranges newest first, reads each candidate's record and checks it
 // really matches (a hash collision then costs a read, never a wrong answer).
 //
