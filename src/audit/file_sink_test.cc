@@ -92,17 +92,6 @@ TEST_F(FileSinkTest, LinesLandInTheFileOfTheirAccountAndHour) {
   EXPECT_EQ(read_file(file(kB, "2024-01-03T00:00:00Z")), lines_of({more[1]}));
 }
 
-// A batch far larger than the broker's usual ones: every line, in order.
-TEST_F(FileSinkTest, ALargeBatchIsWrittenWholeAndInOrder) {
-  FileSink sink(options());
-  std::vector<Record> batch;
-  for (int i = 0; i < 1500; ++i) {
-    batch.push_back(make_record(kA, "2024-01-02T03:10:00Z", "Event" + std::to_string(i)));
-  }
-  ASSERT_TRUE(sink.write(batch));
-  EXPECT_EQ(read_file(file(kA, "2024-01-02T03:00:00Z")), lines_of(batch));
-}
-
 TEST_F(FileSinkTest, ReopensAndAppendsAfterRestart) {
   Record first = make_record(kA, "2024-01-02T03:10:00Z", "One");
   Record second = make_record(kA, "2024-01-02T03:11:00Z", "Two");

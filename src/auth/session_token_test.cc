@@ -45,27 +45,38 @@ Session sample() {
   return s;
 }
 
+// Every field of an opened session against what was sealed.
+void expect_same_session(const Session& got, const Session& want) {
+  EXPECT_EQ(got.kind, want.kind);
+  EXPECT_EQ(got.access_key_id, want.access_key_id);
+  EXPECT_EQ(got.secret_access_key.reveal(), want.secret_access_key.reveal());
+  EXPECT_EQ(got.account, want.account);
+  EXPECT_EQ(got.arn, want.arn);
+  EXPECT_EQ(got.user_id, want.user_id);
+  EXPECT_EQ(got.role_arn, want.role_arn);
+  EXPECT_EQ(got.role_id, want.role_id);
+  EXPECT_EQ(got.session_name, want.session_name);
+  EXPECT_EQ(got.source_arn, want.source_arn);
+  EXPECT_EQ(got.source_user_id, want.source_user_id);
+  EXPECT_EQ(got.source_identity, want.source_identity);
+  EXPECT_EQ(got.issued_at, want.issued_at);
+  EXPECT_EQ(got.expires_at, want.expires_at);
+  EXPECT_EQ(got.mfa_present, want.mfa_present);
+  EXPECT_EQ(got.mfa_authenticated_at, want.mfa_authenticated_at);
+  EXPECT_EQ(got.chained, want.chained);
+  EXPECT_EQ(got.tags, want.tags);
+  EXPECT_EQ(got.transitive_tag_keys, want.transitive_tag_keys);
+  EXPECT_EQ(got.session_policy, want.session_policy);
+  EXPECT_EQ(got.session_policy_arns, want.session_policy_arns);
+}
+
 TEST(SessionToken, RoundTripsEveryField) {
   crypto::SystemRandom random;
   Keyring k = keyring_with(7, 0x42);
   std::string token = seal_session(sample(), k, random);
   auto s = open_session(token, k);
   ASSERT_TRUE(s) << s.error().message;
-  Session want = sample();
-  EXPECT_EQ((*s)->kind, want.kind);
-  EXPECT_EQ((*s)->access_key_id, want.access_key_id);
-  EXPECT_EQ((*s)->secret_access_key.reveal(), want.secret_access_key.reveal());
-  EXPECT_EQ((*s)->arn, want.arn);
-  EXPECT_EQ((*s)->user_id, want.user_id);
-  EXPECT_EQ((*s)->role_arn, want.role_arn);
-  EXPECT_EQ((*s)->source_identity, want.source_identity);
-  EXPECT_EQ((*s)->expires_at, want.expires_at);
-  EXPECT_TRUE((*s)->mfa_present);
-  EXPECT_TRUE((*s)->chained);
-  EXPECT_EQ((*s)->tags, want.tags);
-  EXPECT_EQ((*s)->transitive_tag_keys, want.transitive_tag_keys);
-  EXPECT_EQ((*s)->session_policy, want.session_policy);
-  EXPECT_EQ((*s)->session_policy_arns, want.session_policy_arns);
+  expect_same_session(**s, sample());
   // The secret never appears in the token text or its decoded bytes.
   EXPECT_EQ(token.find("wJalrXUtnFEMI"), std::string::npos);
   EXPECT_EQ(crypto::base64_decode(token)->find("wJalrXUtnFEMI"), std::string::npos);
@@ -99,12 +110,7 @@ TEST(SessionToken, RoundTripsDerivedAndExplicitIdentities) {
   for (const Session* want : {&role, &federated, &temporary, &by_root, &odd, &lookalike}) {
     auto got = open_session(seal_session(*want, k, random), k);
     ASSERT_TRUE(got);
-    EXPECT_EQ((*got)->kind, want->kind);
-    EXPECT_EQ((*got)->arn, want->arn);
-    EXPECT_EQ((*got)->user_id, want->user_id);
-    EXPECT_EQ((*got)->source_user_id, want->source_user_id);
-    EXPECT_EQ((*got)->role_arn, want->role_arn);
-    EXPECT_EQ((*got)->source_arn, want->source_arn);
+    expect_same_session(**got, *want);
   }
   const std::size_t derived = seal_session(role, k, random).size();
   const std::size_t explicit_ids = seal_session(odd, k, random).size();
@@ -164,14 +170,7 @@ TEST(SessionToken, OpensVersionOneTokens) {
       header + std::string(reinterpret_cast<const char*>(sealed.data()), sealed.size()));
   auto got = open_session(token, k);
   ASSERT_TRUE(got) << got.error().message;
-  EXPECT_EQ((*got)->arn, want.arn);
-  EXPECT_EQ((*got)->user_id, want.user_id);
-  EXPECT_EQ((*got)->secret_access_key.reveal(), want.secret_access_key.reveal());
-  EXPECT_EQ((*got)->mfa_present, want.mfa_present);
-  EXPECT_EQ((*got)->mfa_authenticated_at, want.mfa_authenticated_at);
-  EXPECT_EQ((*got)->chained, want.chained);
-  EXPECT_EQ((*got)->tags, want.tags);
-  EXPECT_EQ((*got)->session_policy_arns, want.session_policy_arns);
+  expect_same_session(**got, want);
   // Version 3 is nobody's: the same payload under that version byte is refused.
   std::string v3_header = header;
   v3_header[4] = 3;
