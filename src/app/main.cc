@@ -24,6 +24,7 @@
 #include "app/role_cli.h"
 #include "audit/broker.h"
 #include "audit/file_sink.h"
+#include "audit/hour_file_reader.h"
 #include "audit/sqlite_index.h"
 #include "audit/tail.h"
 #include "authz/view.h"
@@ -121,6 +122,7 @@ int serve(const ServeOptions& opts) {
   // the broker's thread; the last-used dates are fed from the same events.
   const std::chrono::hours retention(24 * opts.audit_retention_days);
   std::unique_ptr<audit::FileSink> audit_files;
+  std::unique_ptr<audit::HourFileReader> audit_lines;
   std::unique_ptr<audit::SqliteIndex> audit_index;
   std::unique_ptr<audit::Broker> broker;
   if (!opts.no_audit) {
@@ -128,7 +130,12 @@ int serve(const ServeOptions& opts) {
     ::chmod((opts.data_dir + "/audit").c_str(), 0700);
     audit_files = std::make_unique<audit::FileSink>(
         audit::FileSinkOptions{.dir = opts.data_dir + "/audit", .retention = retention});
-    audit_index = std::make_unique<audit::SqliteIndex>(opts.data_dir + "/audit-index.db");
+    // The index keeps where each record's line is, and reads it back from the files.
+    audit_lines = std::make_unique<audit::HourFileReader>(opts.data_dir + "/audit");
+    audit::SqliteIndex::Options index_options;
+    index_options.lines = audit_lines.get();
+    audit_index =
+        std::make_unique<audit::SqliteIndex>(opts.data_dir + "/audit-index.db", index_options);
     broker = std::make_unique<audit::Broker>(
         std::vector<audit::Sink*>{audit_files.get(), audit_index.get()}, clock, random,
         [&view, &sts_service](const audit::Event& e) { record_last_used(e, view, sts_service); },

@@ -310,7 +310,7 @@ TEST(Render, ResponseTimeFormat) {
 // A sink that keeps what it is given; can be told to fail or to be slow.
 class MemorySink : public Sink {
  public:
-  core::Status write(std::span<const Record> batch) override {
+  core::Status write(std::span<Record> batch) override {
     if (delay.count() > 0) std::this_thread::sleep_for(delay);
     if (failures_left > 0) {
       --failures_left;

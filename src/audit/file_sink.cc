@@ -3,15 +3,15 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "audit/gzip_members.h"
 
 namespace iamd::audit {
 namespace {
@@ -20,10 +20,6 @@ namespace fs = std::filesystem;
 using core::Error;
 using core::ErrorCode;
 using core::Status;
-
-// Records whose account cannot name a directory (empty, or not an account id) are filed here
-// rather than refused: refusing would stall the trail, since the broker retries forever.
-constexpr std::string_view kUnknownAccount = "unknown";
 
 Error io_error(std::string_view what, const fs::path& path, int err) {
   return Error{ErrorCode::ServiceFailure,
@@ -118,12 +114,13 @@ FileSink::~FileSink() {
   }
 }
 
-Status FileSink::write(std::span<const Record> batch) {
+Status FileSink::write(std::span<Record> batch) {
   try {
     struct Group {
       Key key;
       std::string lines;
-      std::vector<const std::string*> event_ids;
+      std::vector<Record*> records;
+      std::vector<std::int64_t> line_starts;  // each record's line, from the start of `lines`
     };
     std::vector<Group> groups;
     std::map<Key, std::size_t> group_of;
@@ -132,41 +129,54 @@ Status FileSink::write(std::span<const Record> batch) {
     const bool retrying = !written_of_failed_batch_.empty();
     // A batch is mostly one account's one hour: the previous record's group is tried first.
     std::size_t last_group = SIZE_MAX;
-    for (const Record& record : batch) {
-      if (retrying && !record.event_id.empty() &&
-          written_of_failed_batch_.count(record.event_id) != 0) {
-        continue;  // written before this batch failed; the broker is retrying it
+    for (Record& record : batch) {
+      if (retrying && !record.event_id.empty()) {
+        // Written before this batch failed; the broker is retrying it.
+        if (auto it = written_of_failed_batch_.find(record.event_id);
+            it != written_of_failed_batch_.end()) {
+          record.file = it->second;
+          continue;
+        }
       }
       const core::TimePoint hour = hour_of(record.time);
       if (last_group == SIZE_MAX || groups[last_group].key.second != hour ||
-          groups[last_group].key.first != record.account) {
-        std::string account = valid_account(record.account) ? record.account
-                                                            : std::string(kUnknownAccount);
-        Key key{std::move(account), hour};
+          groups[last_group].key.first != file_account(record.account)) {
+        Key key{std::string(file_account(record.account)), hour};
         auto [it, inserted] = group_of.try_emplace(key, groups.size());
         if (inserted) {
-          groups.push_back(Group{key, {}, {}});
+          groups.push_back(Group{key, {}, {}, {}});
           // Most batches are one group: size its text for the whole batch once.
           if (groups.size() == 1) groups.back().lines.reserve(batch_bytes);
         }
         last_group = it->second;
       }
       Group& group = groups[last_group];
+      group.line_starts.push_back(static_cast<std::int64_t>(group.lines.size()));
       append_line(group.lines, record.json);
-      group.event_ids.push_back(&record.event_id);
+      group.records.push_back(&record);
     }
     for (std::size_t g = 0; g < groups.size(); ++g) {
       Group& group = groups[g];
       Status st = [&]() -> Status {
         auto file = open_for(group.key.first, group.key.second);
         if (!file) return file.error();
-        return append(group.key, **file, group.lines);
+        const std::int64_t start = (*file)->size + ((*file)->needs_newline ? 1 : 0);
+        IAMD_TRY(append(group.key, **file, group.lines));
+        for (std::size_t i = 0; i < group.records.size(); ++i) {
+          const std::int64_t begin = group.line_starts[i];
+          const std::int64_t end = i + 1 < group.records.size()
+                                       ? group.line_starts[i + 1]
+                                       : static_cast<std::int64_t>(group.lines.size());
+          group.records[i]->file = FileLocation{(*file)->part, start + begin,
+                                                static_cast<std::uint32_t>(end - begin - 1)};
+        }
+        return {};
       }();
       if (!st) {
         // Remember what is on disk already, so that the broker's retry does not write it twice.
         for (std::size_t done = 0; done < g; ++done) {
-          for (const std::string* id : groups[done].event_ids) {
-            if (!id->empty()) written_of_failed_batch_.insert(*id);
+          for (const Record* r : groups[done].records) {
+            if (!r->event_id.empty()) written_of_failed_batch_.emplace(r->event_id, *r->file);
           }
         }
         return st;
@@ -217,7 +227,7 @@ core::Result<FileSink::OpenFile*> FileSink::open_for(const std::string& account,
     ::close(fd);
     return io_error("cannot stat", path, err);
   }
-  OpenFile file{fd, static_cast<std::int64_t>(st.st_size), false, ++use_counter_, {}};
+  OpenFile file{fd, name.part, static_cast<std::int64_t>(st.st_size), false, ++use_counter_, {}};
   file.write_behind.reset(file.size);
   if (st.st_size > 0) {
     // A previous run may have died in the middle of a line: start ours on a fresh one.
@@ -381,14 +391,10 @@ Status FileSink::compress(const fs::path& plain) {
     ::unlink(tmp.c_str());
     return io_error(what, path, err);
   };
-  int gz_fd = ::dup(out.fd);
-  if (gz_fd < 0) return fail("cannot dup", tmp, errno);
-  gzFile z = ::gzdopen(gz_fd, "wb");
-  if (z == nullptr) {
-    ::close(gz_fd);
-    return fail("cannot compress to", tmp, ENOMEM);
-  }
-  std::array<char, 65536> buf{};
+  // Independent members of whole lines (gzip_members.h): the index reads a record back by
+  // inflating only the member that holds it.
+  gzip_members::MemberWriter z(out.fd);
+  std::vector<char> buf(65536);
   char last = '\n';
   int err = 0;
   for (;;) {
@@ -400,14 +406,11 @@ Status FileSink::compress(const fs::path& plain) {
     }
     if (n == 0) break;
     last = buf[static_cast<std::size_t>(n) - 1];
-    if (::gzwrite(z, buf.data(), static_cast<unsigned>(n)) != static_cast<int>(n)) {
-      err = EIO;
-      break;
-    }
+    if ((err = z.add(std::string_view(buf.data(), static_cast<std::size_t>(n)))) != 0) break;
   }
   // A line cut short by a crash still ends with a newline in the archive.
-  if (err == 0 && last != '\n' && ::gzputc(z, '\n') != '\n') err = EIO;
-  if (::gzclose(z) != Z_OK && err == 0) err = EIO;
+  if (err == 0 && last != '\n') err = z.add("\n");
+  if (err == 0) err = z.finish();
   if (err != 0) return fail("cannot compress", plain, err);
   if (::fsync(out.fd) != 0) return fail("cannot sync", tmp, errno);
   if (::rename(tmp.c_str(), gz.c_str()) != 0) return fail("cannot rename", tmp, errno);

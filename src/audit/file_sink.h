@@ -1,8 +1,9 @@
 #pragma once
 // FileSink: the audit trail as JSON-lines files, one per account per UTC hour, in the layout of
 // hour_files.h (DATA_DIR/audit/<account>/<YYYY>/<MM>/<DD>/..._CloudTrail_<YYYYMMDD>T<HH>Z.jsonl).
-// Each record's `json` is one line. This is the copy operators keep, ship and grep; LookupEvents
-// answers from the index (index.h), not from these files.
+// Each record's `json` is one line. This is the copy operators keep, ship and grep, and the only
+// copy of each record's JSON: write() notes where each line went (Record::file), the index
+// (index.h) keeps that place, and LookupEvents reads the line back (hour_file_reader.h).
 //
 // Writing: every record goes to the file of its `account` and the UTC hour of its `time`. The
 // part of a batch bound for one file is appended with a single write(2), so a reader sees whole
@@ -11,6 +12,8 @@
 // Housekeeping (maintain): a file whose hour ended more than kGrace ago is closed and compressed
 // to `.jsonl.gz` (temp file, fsync, rename, then the `.jsonl` is removed; a crash at any point
 // leaves either the whole `.jsonl` or the whole `.gz`, and the next maintain finishes the job).
+// The `.gz` is a series of independent gzip members of whole lines (gzip_members.h): one record
+// is read back by inflating one member, and to zcat it is one file.
 // The first maintain scans the whole tree, so `.jsonl` files a previous run left behind are
 // compressed too. With a retention, files of hours that ended longer ago are deleted, and the
 // directories they leave empty.
@@ -28,7 +31,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "audit/hour_files.h"
 #include "audit/sink.h"
@@ -55,10 +58,10 @@ class FileSink final : public Sink {
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
 
-  /// Appends each record to its hour file. ServiceFailure when a directory or file cannot be
+  /// Appends each record to its hour file and sets its `file`. ServiceFailure when a directory or file cannot be
   /// created or written; the records of files already written are remembered, so the broker's
   /// retry of the same batch does not write them twice. Never throws.
-  core::Status write(std::span<const Record> batch) override;
+  core::Status write(std::span<Record> batch) override;
 
   /// Closes and compresses finished hours, applies retention. Failures are logged and retried at
   /// the next call; never throws.
@@ -70,6 +73,7 @@ class FileSink final : public Sink {
  private:
   struct OpenFile {
     int fd = -1;
+    int part = 0;           // which file of the hour (hour_files.h)
     std::int64_t size = 0;  // bytes in the file: we are its only writer
     bool needs_newline = false;  // the file ends in a partial line (a crash, a failed write)
     std::uint64_t last_use = 0;
@@ -89,8 +93,8 @@ class FileSink final : public Sink {
   FileSinkOptions options_;
   std::map<Key, OpenFile> open_;
   std::uint64_t use_counter_ = 0;
-  // Event ids of records written by a batch that failed part way (see write()).
-  std::unordered_set<std::string> written_of_failed_batch_;
+  // Records written by a batch that failed part way, by event id (see write()).
+  std::unordered_map<std::string, FileLocation> written_of_failed_batch_;
   bool scanned_ = false;       // the first maintain scanned the tree
   bool rescan_ = false;        // a maintain step failed or files were closed: scan again
   core::TimePoint last_scan_hour_{};

@@ -37,6 +37,10 @@ bool valid_account(std::string_view account) {
   return true;
 }
 
+std::string_view file_account(std::string_view account) {
+  return valid_account(account) ? account : std::string_view("unknown");
+}
+
 core::TimePoint hour_of(core::TimePoint t) { return std::chrono::floor<std::chrono::hours>(t); }
 
 std::filesystem::path hour_dir(std::string_view account, core::TimePoint hour) {

@@ -31,6 +31,11 @@ struct HourFile {
 /// Whether `account` may name a directory: 1-64 of [A-Za-z0-9_-] (account ids are 12 digits).
 bool valid_account(std::string_view account);
 
+/// The directory a record of `account` is filed under: the account itself, or "unknown" when it
+/// cannot name a directory (such records are filed rather than refused: refusing would stall the
+/// trail, since the broker retries forever).
+std::string_view file_account(std::string_view account);
+
 /// The start of the UTC hour that holds `t`.
 core::TimePoint hour_of(core::TimePoint t);
 

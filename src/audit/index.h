@@ -44,6 +44,16 @@ struct Page {
                                 // record's position: pass it as Query::after for the next page)
 };
 
+/// Reads a record's line back from where the file sink wrote it (Record::file), so that an index
+/// need not keep a second copy. Called from request threads: must be thread-safe.
+class LineReader {
+ public:
+  virtual ~LineReader() = default;
+  /// The record's JSON, or nullopt when it cannot be read back (its file removed by retention, or
+  /// damaged, or its bytes lost to a power failure).
+  virtual std::optional<std::string> read(const Record& record) = 0;
+};
+
 class Index : public Sink {
  public:
   virtual core::Result<Page> lookup(const Query& query) = 0;

@@ -32,6 +32,9 @@ namespace fs = std::filesystem;
 using std::chrono::microseconds;
 using std::chrono::seconds;
 
+/// A batch handed over whole (Sink::write takes the records by reference, to annotate them).
+core::Status write_batch(Index& index, std::vector<Record> batch) { return index.write(batch); }
+
 constexpr std::string_view kAccount = "111111111111";
 constexpr std::string_view kOther = "222222222222";
 
@@ -484,11 +487,11 @@ TEST_F(SqliteIndexFile, PendingEntriesAreWrittenOnceEitherLimitIsReached) {
   };
   // A record here has 7 entries: 10 records are 70.
   SqliteIndex index(path(), SqliteIndex::Options{.pending_batches = 100, .pending_entries = 100});
-  ASSERT_TRUE(index.write(batch_of(0, 10)));
+  ASSERT_TRUE(write_batch(index, batch_of(0, 10)));
   EXPECT_EQ(indexed_upto(), 0);  // 70 entries pending
-  ASSERT_TRUE(index.write(batch_of(10, 10)));
+  ASSERT_TRUE(write_batch(index, batch_of(10, 10)));
   EXPECT_EQ(indexed_upto(), 20);  // 140: written
-  ASSERT_TRUE(index.write(batch_of(20, 1)));
+  ASSERT_TRUE(write_batch(index, batch_of(20, 1)));
   EXPECT_EQ(indexed_upto(), 20);
   auto page = index.lookup(everything());
   ASSERT_TRUE(page);
@@ -500,10 +503,10 @@ TEST_F(SqliteIndexFile, ReopenKeepsRecordsAndContinuesTheSequence) {
     SqliteIndex index(path());
     Record r = record("first", at(1));
     r.resources = {{"AWS::IAM::Role", "role"}};
-    ASSERT_TRUE(index.write(std::vector<Record>{r}));
+    ASSERT_TRUE(write_batch(index, {r}));
   }
   SqliteIndex index(path());
-  ASSERT_TRUE(index.write(std::vector<Record>{record("second", at(1))}));  // same microsecond
+  ASSERT_TRUE(write_batch(index, {record("second", at(1))}));  // same microsecond
   auto page = index.lookup(everything());
   ASSERT_TRUE(page);
   EXPECT_EQ(ids(*page), (std::vector<std::string>{"second", "first"}));
@@ -520,9 +523,9 @@ TEST_F(SqliteIndexFile, ReopenKeepsMergedAndUnmergedRuns) {
   const SqliteIndex::Options fanout2{.merge_fanout = 2, .pending_batches = 1};
   {
     SqliteIndex index(path(), fanout2);
-    ASSERT_TRUE(index.write(std::vector<Record>{named("a", 1)}));
-    ASSERT_TRUE(index.write(std::vector<Record>{named("b", 2)}));  // merged with a's run
-    ASSERT_TRUE(index.write(std::vector<Record>{named("c", 3)}));  // a run of its own
+    ASSERT_TRUE(write_batch(index, {named("a", 1)}));
+    ASSERT_TRUE(write_batch(index, {named("b", 2)}));  // merged with a's run
+    ASSERT_TRUE(write_batch(index, {named("c", 3)}));  // a run of its own
   }
   SqliteIndex index(path(), fanout2);
   Query q = everything();
@@ -530,7 +533,7 @@ TEST_F(SqliteIndexFile, ReopenKeepsMergedAndUnmergedRuns) {
   auto page = index.lookup(q);
   ASSERT_TRUE(page);
   EXPECT_EQ(ids(*page), (std::vector<std::string>{"c", "b", "a"}));
-  ASSERT_TRUE(index.write(std::vector<Record>{named("d", 4)}));  // merges up two levels
+  ASSERT_TRUE(write_batch(index, {named("d", 4)}));  // merges up two levels
   page = index.lookup(q);
   ASSERT_TRUE(page);
   EXPECT_EQ(ids(*page), (std::vector<std::string>{"d", "c", "b", "a"}));
@@ -540,12 +543,12 @@ TEST_F(SqliteIndexFile, ReopenCutsOffBytesNoCommitReferences) {
   const std::string segment = path() + "-records-000001";
   {
     SqliteIndex index(path());
-    ASSERT_TRUE(index.write(std::vector<Record>{record("a", at(1))}));
+    ASSERT_TRUE(write_batch(index, {record("a", at(1))}));
   }
   // A batch whose transaction never committed (the process died between the two writes).
   std::ofstream(segment, std::ios::binary | std::ios::app) << std::string(100, '\x7f');
   SqliteIndex index(path());
-  ASSERT_TRUE(index.write(std::vector<Record>{record("b", at(2))}));
+  ASSERT_TRUE(write_batch(index, {record("b", at(2))}));
   auto page = index.lookup(everything());
   ASSERT_TRUE(page) << page.error().message;
   EXPECT_EQ(ids(*page), (std::vector<std::string>{"b", "a"}));
@@ -554,8 +557,8 @@ TEST_F(SqliteIndexFile, ReopenCutsOffBytesNoCommitReferences) {
 TEST_F(SqliteIndexFile, RecordsLostToPowerFailureAreSkipped) {
   const std::string segment = path() + "-records-000001";
   SqliteIndex index(path());
-  ASSERT_TRUE(index.write(std::vector<Record>{record("a", at(1))}));
-  ASSERT_TRUE(index.write(std::vector<Record>{record("b", at(2))}));
+  ASSERT_TRUE(write_batch(index, {record("a", at(1))}));
+  ASSERT_TRUE(write_batch(index, {record("b", at(2))}));
   // The second batch's bytes never reached the disk: they read back as zeros.
   const auto size = fs::file_size(segment);
   {
@@ -574,11 +577,11 @@ TEST_F(SqliteIndexFile, RecordsLostToPowerFailureAreSkipped) {
 
 TEST_F(SqliteIndexFile, WritingGoesOnAfterEverythingIsPruned) {
   SqliteIndex index(path());
-  ASSERT_TRUE(index.write(std::vector<Record>{record("a", at(1))}));
+  ASSERT_TRUE(write_batch(index, {record("a", at(1))}));
   ASSERT_TRUE(fs::exists(path() + "-records-000001"));
   ASSERT_TRUE(index.prune(at(5)));
   EXPECT_TRUE(index.lookup(everything())->records.empty());
-  ASSERT_TRUE(index.write(std::vector<Record>{record("b", at(6))}));
+  ASSERT_TRUE(write_batch(index, {record("b", at(6))}));
   EXPECT_EQ(ids(*index.lookup(everything())), std::vector<std::string>{"b"});
 }
 
@@ -772,8 +775,8 @@ TEST_F(SqliteIndexFile, PendingEntriesAreRebuiltAfterACrash) {
   ASSERT_TRUE(page);
   EXPECT_EQ(page->records.size(), 15u);
   // Writing goes on after the rebuilt entries, and they are written out with the next run.
-  ASSERT_TRUE(index.write(std::vector<Record>{record("after", at(100))}));
-  ASSERT_TRUE(index.write(std::vector<Record>{record("after2", at(101))}));
+  ASSERT_TRUE(write_batch(index, {record("after", at(100))}));
+  ASSERT_TRUE(write_batch(index, {record("after2", at(101))}));
   q.attribute.reset();
   page = index.lookup(q);
   ASSERT_TRUE(page);

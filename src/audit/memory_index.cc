@@ -6,7 +6,7 @@
 
 namespace iamd::audit {
 
-core::Status MemoryIndex::write(std::span<const Record> batch) {
+core::Status MemoryIndex::write(std::span<Record> batch) {
   std::lock_guard lock(mutex_);
   for (const Record& r : batch) {
     records_.emplace(std::make_pair(to_micros(r.time), next_sequence_++), r);

@@ -14,7 +14,7 @@ namespace iamd::audit {
 
 class MemoryIndex final : public Index {
  public:
-  core::Status write(std::span<const Record> batch) override;
+  core::Status write(std::span<Record> batch) override;
   core::Result<Page> lookup(const Query& query) override;
   core::Status prune(core::TimePoint before) override;
 

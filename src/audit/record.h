@@ -4,6 +4,8 @@
 // gives two, sharing sharedEventID). The JSON never holds a secret: records are rendered from
 // events whose secret members were dropped (record_json.h).
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,14 @@ struct ResourceRef {
   std::string name;  // a name or an ARN, as the request gave it
 };
 
+/// Where the file sink wrote a record's line: in the file of the record's account and hour
+/// (hour_files.h), part `part`, `length` bytes (no newline) at `offset` of its uncompressed text.
+struct FileLocation {
+  int part = 0;
+  std::int64_t offset = 0;
+  std::uint32_t length = 0;
+};
+
 struct Record {
   std::string account;  // recipientAccountId: the account this copy is delivered to
   core::TimePoint time;  // eventTime (the record shows whole seconds)
@@ -28,6 +38,9 @@ struct Record {
   bool read_only = false;
   std::vector<ResourceRef> resources;
   std::string json;  // the whole record, one line (no newline)
+  // Set by the file sink, for the sinks after it: the index then keeps this rather than a second
+  // copy of `json`.
+  std::optional<FileLocation> file;
 };
 
 }  // namespace iamd::audit

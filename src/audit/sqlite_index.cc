@@ -414,18 +414,24 @@ std::vector<Entry> batch_entries(std::span<const Record> batch, std::int64_t fir
 // --- Batch bodies ------------------------------------------------------------------------------
 //
 // body = u32 count, u32 offsets[count + 1] (from the start of the body), then the records, each:
-// i64 time_us, u8 read_only, u32 resource count, then length-prefixed (u32) strings: account,
-// event_id, event_name, event_source, username, access_key_id, (type, name) per resource, json.
+// i64 time_us, u8 flags, u32 resource count, then length-prefixed (u32) strings: account,
+// event_id, event_name, event_source, username, access_key_id, (type, name) per resource; then
+// either the JSON, length-prefixed, or (flag kInFile) where the file sink wrote it: u32 part,
+// i64 offset, u32 length. Bodies written before kInFile existed hold 0 or 1 in the flags byte.
+
+constexpr std::uint8_t kReadOnly = 1;
+constexpr std::uint8_t kInFile = 2;  // the JSON is in the hour files (Record::file), not here
 
 void put_u32(std::string& out, std::uint32_t v) { out.append(reinterpret_cast<char*>(&v), 4); }
+void put_i64(std::string& out, std::int64_t v) { out.append(reinterpret_cast<char*>(&v), 8); }
 void put_string(std::string& out, std::string_view s) {
   put_u32(out, static_cast<std::uint32_t>(s.size()));
   out.append(s);
 }
 
-void encode_record(const Record& r, std::int64_t time, std::string& out) {
-  out.append(reinterpret_cast<const char*>(&time), 8);
-  out.push_back(r.read_only ? 1 : 0);
+void encode_record(const Record& r, std::int64_t time, bool json_in_file, std::string& out) {
+  put_i64(out, time);
+  out.push_back(static_cast<char>((r.read_only ? kReadOnly : 0) | (json_in_file ? kInFile : 0)));
   put_u32(out, static_cast<std::uint32_t>(r.resources.size()));
   for (std::string_view s :
        {std::string_view(r.account), std::string_view(r.event_id), std::string_view(r.event_name),
@@ -437,7 +443,13 @@ void encode_record(const Record& r, std::int64_t time, std::string& out) {
     put_string(out, ref.type);
     put_string(out, ref.name);
   }
-  put_string(out, r.json);
+  if (json_in_file) {
+    put_u32(out, static_cast<std::uint32_t>(r.file->part));
+    put_i64(out, r.file->offset);
+    put_u32(out, r.file->length);
+  } else {
+    put_string(out, r.json);
+  }
 }
 
 class Decoder {
@@ -464,14 +476,15 @@ class Decoder {
   std::string_view in_;
 };
 
+/// The record, its `json` left empty and `file` set when the JSON is in the hour files.
 bool decode_record(std::string_view bytes, Record& r) {
   Decoder d(bytes);
   std::int64_t time = 0;
-  std::uint8_t read_only = 0;
+  std::uint8_t flags = 0;
   std::uint32_t resources = 0;
-  if (!d.i64(time) || !d.u8(read_only) || !d.u32(resources)) return false;
+  if (!d.i64(time) || !d.u8(flags) || !d.u32(resources)) return false;
   r.time = from_micros(time);
-  r.read_only = read_only != 0;
+  r.read_only = (flags & kReadOnly) != 0;
   for (std::string* s : {&r.account, &r.event_id, &r.event_name, &r.event_source, &r.username,
                          &r.access_key_id}) {
     if (!d.string(*s)) return false;
@@ -481,7 +494,12 @@ bool decode_record(std::string_view bytes, Record& r) {
   for (ResourceRef& ref : r.resources) {
     if (!d.string(ref.type) || !d.string(ref.name)) return false;
   }
-  return d.string(r.json);
+  if ((flags & kInFile) == 0) return d.string(r.json);
+  std::uint32_t part = 0;
+  FileLocation& at = r.file.emplace();
+  if (!d.u32(part) || !d.i64(at.offset) || !d.u32(at.length)) return false;
+  at.part = static_cast<int>(part);
+  return true;
 }
 
 // --- Runs --------------------------------------------------------------------------------------
@@ -952,7 +970,7 @@ void SqliteIndex::remove_segments_outside(std::int64_t keep_from) {
   }
 }
 
-core::Status SqliteIndex::write(std::span<const Record> batch) {
+core::Status SqliteIndex::write(std::span<Record> batch) {
   if (batch.empty()) return {};
   std::lock_guard lock(writer_mutex_);
   Db& db = *writer_;
@@ -960,7 +978,9 @@ core::Status SqliteIndex::write(std::span<const Record> batch) {
 
   std::string body;
   std::size_t size = 4 + 4 * (batch.size() + 1);
-  for (const Record& r : batch) size += r.json.size() + 256;
+  // The JSON of records the file sink placed is read back from their files (Options::lines).
+  auto in_file = [&](const Record& r) { return options_.lines != nullptr && r.file.has_value(); };
+  for (const Record& r : batch) size += (in_file(r) ? 0 : r.json.size()) + 256;
   body.reserve(size);
   body.resize(4 + 4 * (batch.size() + 1));
   const auto count = static_cast<std::uint32_t>(batch.size());
@@ -971,7 +991,7 @@ core::Status SqliteIndex::write(std::span<const Record> batch) {
     std::memcpy(body.data() + 4 + 4 * i, &offset, 4);
     const std::int64_t time = to_micros(batch[i].time);
     max_time = std::max(max_time, time);
-    encode_record(batch[i], time, body);
+    encode_record(batch[i], time, in_file(batch[i]), body);
   }
   const auto end = static_cast<std::uint32_t>(body.size());
   std::memcpy(body.data() + 4 + 4 * batch.size(), &end, 4);
@@ -1325,6 +1345,13 @@ core::Result<Page> SqliteIndex::lookup_on(Db& db, const Query& query) {
     if (page.records.size() == query.limit) {  // one more matches: there is a next page
       page.next = last_taken;
       break;
+    }
+    if ((*record)->file) {
+      if (options_.lines == nullptr) continue;
+      auto json = options_.lines->read(**record);
+      if (!json) continue;  // its file is gone or damaged: lost, as above
+      (*record)->json = std::move(*json);
+      (*record)->file.reset();
     }
     page.records.push_back(std::move(**record));
     last_taken = Cursor{e.time, e.sequence};

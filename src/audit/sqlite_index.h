@@ -9,7 +9,9 @@
 //   - each write() batch is one row of `batches` pointing at the batch's records, serialized,
 //     appended to a segment file beside the database (INDEX-records-NNNNNN, 64 MB each): written
 //     once, read back by slices (pread). The row commits after the bytes are written, and at
-//     open the current segment is cut back to the last committed batch;
+//     open the current segment is cut back to the last committed batch. A record the file sink
+//     placed (Record::file) keeps only that place there, not its JSON, which lookups read back
+//     from the hour files (Options::lines): the bulk of each record is written once, not twice;
 //   - the lookup entries, one per (record, attribute value) including one per record for lookups
 //     without an attribute, are (key, time, sequence) triples, key a 64-bit hash of (account,
 //     attribute, value), stored delta-packed (index_blocks.h: ~5 bytes an entry, not 24). They
@@ -66,6 +68,10 @@ class SqliteIndex final : public Index {
     std::size_t pending_batches = 64;
     /// The most entries kept in memory (about 8 per record; 24 bytes each).
     std::size_t pending_entries = std::size_t{1} << 18;
+    /// Where the lines of records the file sink placed (Record::file) are read back from. With
+    /// one, such a record's body keeps its place rather than its JSON; without, or for records
+    /// the file sink did not place, the body keeps the JSON. Must outlive the index.
+    LineReader* lines = nullptr;
   };
 
   /// Opens the index at `path`, creating the file and its schema when absent (the directory must
@@ -82,7 +88,7 @@ class SqliteIndex final : public Index {
 
   /// One transaction per batch (the batch, and when pending_batches are reached their run and
   /// any merges it triggers). On failure nothing of the batch is kept.
-  core::Status write(std::span<const Record> batch) override;
+  core::Status write(std::span<Record> batch) override;
   /// Nothing to do: runs are merged as they fill up, within write().
   void maintain(core::TimePoint now) override;
   core::Result<Page> lookup(const Query& query) override;

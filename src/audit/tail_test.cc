@@ -301,7 +301,8 @@ TEST_F(TailReaderTest, RunTailFollowsWritesAcrossHoursAndCompressionEachLineOnce
       std::snprintf(time, sizeof time, "2024-01-02T%02d:%02d:00Z", 10 + minutes / 60, minutes % 60);
       std::string name = "E" + std::to_string(i);
       expected.push_back(name);
-      ASSERT_TRUE(sink_.write(std::vector<Record>{make_record(i % 3 ? kA : kB, time, name)}));
+      std::vector<Record> batch{make_record(i % 3 ? kA : kB, time, name)};
+      ASSERT_TRUE(sink_.write(batch));
       if (i == 40) sink_.maintain(at("2024-01-02T11:30:00Z"));  // hour 10 compressed mid-way
       if (i % 4 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(3));
     }
