@@ -366,8 +366,16 @@ View::UseShard& View::shard_for(std::string_view access_key_id) const {
 
 void View::record_key_use(std::string_view access_key_id, KeyUse use) {
   UseShard& shard = shard_for(access_key_id);
+  // Called for every request: a key used before (nearly always) costs no allocation, the
+  // thread's buffer keeping its capacity.
+  thread_local std::string key;
+  key.assign(access_key_id);
   std::lock_guard lock(shard.mutex);
-  shard.uses.insert_or_assign(std::string(access_key_id), std::move(use));
+  if (auto it = shard.uses.find(key); it != shard.uses.end()) {
+    it->second = std::move(use);
+  } else {
+    shard.uses.emplace(key, std::move(use));
+  }
 }
 
 std::optional<KeyUse> View::pending_key_use(std::string_view access_key_id) const {

@@ -34,9 +34,18 @@ core::Result<api::Output> Service::get_caller_identity(const api::Context& ctx, 
 
 void Service::record_role_use(std::string_view account, std::string_view role_id,
                               core::TimePoint when, std::string_view region) {
+  // Called for every request of a role session: a role used before costs no allocation, the
+  // thread's buffer keeping its capacity.
+  thread_local std::pair<std::string, std::string> key;
+  key.first.assign(account);
+  key.second.assign(role_id);
   std::lock_guard lock(role_use_mutex_);
-  role_uses_.insert_or_assign(std::make_pair(std::string(account), std::string(role_id)),
-                              RoleUse{when, std::string(region)});
+  if (auto it = role_uses_.find(key); it != role_uses_.end()) {
+    it->second.when = when;
+    it->second.region.assign(region);
+  } else {
+    role_uses_.emplace(key, RoleUse{when, std::string(region)});
+  }
 }
 
 core::Status Service::flush_role_use() {
