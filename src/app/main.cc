@@ -129,7 +129,9 @@ int serve(const ServeOptions& opts) {
     std::filesystem::create_directories(opts.data_dir + "/audit");
     ::chmod((opts.data_dir + "/audit").c_str(), 0700);
     audit_files = std::make_unique<audit::FileSink>(
-        audit::FileSinkOptions{.dir = opts.data_dir + "/audit", .retention = retention});
+        audit::FileSinkOptions{.dir = opts.data_dir + "/audit",
+                               .retention = retention,
+                               .compress_in_background = true});
     // The index keeps where each record's line is, and reads it back from the files.
     audit_lines = std::make_unique<audit::HourFileReader>(opts.data_dir + "/audit");
     audit::SqliteIndex::Options index_options;

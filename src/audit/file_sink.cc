@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "audit/gzip_members.h"
+#include "core/thread_name.h"
 
 namespace iamd::audit {
 namespace {
@@ -101,6 +102,57 @@ fs::path with_kind(const fs::path& dir, HourFile file, HourFileKind kind) {
   return dir / hour_file_path(file);
 }
 
+// `plain` as its `.jsonl.gz` (see file_sink.h for the steps and why a crash leaves whole files).
+// Gives up, removing its temp file, once `abandon` is set.
+Status compress_hour(const fs::path& plain, const std::atomic<bool>& abandon) {
+  fs::path gz = plain;
+  gz += ".gz";
+  fs::path tmp = gz;
+  tmp += ".tmp";
+  Fd in(::open(plain.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (in.fd < 0) {
+    if (errno == ENOENT) return {};
+    return io_error("cannot open", plain, errno);
+  }
+  Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (out.fd < 0) return io_error("cannot create", tmp, errno);
+  auto fail = [&](std::string_view what, const fs::path& path, int err) {
+    ::unlink(tmp.c_str());
+    return io_error(what, path, err);
+  };
+  // Independent members of whole lines (gzip_members.h): the index reads a record back by
+  // inflating only the member that holds it.
+  gzip_members::MemberWriter z(out.fd);
+  std::vector<char> buf(65536);
+  char last = '\n';
+  int err = 0;
+  for (;;) {
+    ssize_t n = ::read(in.fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      err = errno;
+      break;
+    }
+    if (n == 0) break;
+    if (abandon.load(std::memory_order_relaxed)) {
+      err = ECANCELED;
+      break;
+    }
+    last = buf[static_cast<std::size_t>(n) - 1];
+    if ((err = z.add(std::string_view(buf.data(), static_cast<std::size_t>(n)))) != 0) break;
+  }
+  // A line cut short by a crash still ends with a newline in the archive.
+  if (err == 0 && last != '\n') err = z.add("\n");
+  if (err == 0) err = z.finish();
+  if (err != 0) return fail("cannot compress", plain, err);
+  if (::fsync(out.fd) != 0) return fail("cannot sync", tmp, errno);
+  if (::rename(tmp.c_str(), gz.c_str()) != 0) return fail("cannot rename", tmp, errno);
+  sync_dir(plain.parent_path());
+  // INVARIANT: the .gz is whole before the .jsonl goes; readers always find one of them.
+  if (::unlink(plain.c_str()) != 0 && errno != ENOENT) return io_error("cannot remove", plain, errno);
+  return {};
+}
+
 }  // namespace
 
 FileSink::FileSink(FileSinkOptions options) : options_(std::move(options)) {
@@ -108,6 +160,13 @@ FileSink::FileSink(FileSinkOptions options) : options_(std::move(options)) {
 }
 
 FileSink::~FileSink() {
+  {
+    std::lock_guard lock(compress_mutex_);
+    compress_stop_ = true;
+  }
+  abandon_ = true;  // an hour half compressed is compressed again at the next start
+  compress_wake_.notify_all();
+  if (compressor_.joinable()) compressor_.join();
   for (auto& [key, file] : open_) {
     if (options_.sync) ::fdatasync(file.fd);
     ::close(file.fd);
@@ -214,7 +273,8 @@ core::Result<FileSink::OpenFile*> FileSink::open_for(const std::string& account,
   // The first part of the hour not compressed yet: the hour's own file until maintain compresses
   // it, then _1, _2, ... for records that arrive later.
   HourFile name{account, hour, 0, HourFileKind::Plain};
-  while (path_exists(with_kind(options_.dir, name, HourFileKind::Gzip))) {
+  while (path_exists(with_kind(options_.dir, name, HourFileKind::Gzip)) ||
+         compressing(options_.dir / hour_file_path(name))) {
     if (++name.part > 1'000'000) return io_error("too many part files for", dir, EMLINK);
   }
   fs::path path = options_.dir / hour_file_path(name);
@@ -289,6 +349,13 @@ void FileSink::note_failure(const Status& status) {
 void FileSink::maintain(core::TimePoint now) {
   try {
     maintain_status_ = Status{};
+    {
+      std::lock_guard lock(compress_mutex_);
+      if (compress_failure_) {
+        note_failure(*compress_failure_);
+        compress_failure_.reset();
+      }
+    }
     // A finished hour's file is closed once the grace for late records has passed.
     for (auto it = open_.begin(); it != open_.end();) {
       if (it->first.second + std::chrono::hours(1) + kGrace <= now) {
@@ -343,6 +410,8 @@ void FileSink::scan_tree(core::TimePoint now) {
                         [](const Found& f) { return f.file.kind == HourFileKind::Temp; });
   for (const Found& f : found) {
     core::TimePoint hour_end = f.file.hour + std::chrono::hours(1);
+    // The compressor thread's, until it is done with them.
+    if (compressing(with_kind(options_.dir, f.file, HourFileKind::Plain))) continue;
     if (f.file.kind == HourFileKind::Temp) {
       if (::unlink(f.path.c_str()) != 0 && errno != ENOENT) {
         note_failure(io_error("cannot remove", f.path, errno));
@@ -366,7 +435,7 @@ void FileSink::scan_tree(core::TimePoint now) {
       }
       continue;
     }
-    note_failure(compress(f.path));
+    compress(f.path);
   }
   // Directories left empty, deepest first; rmdir refuses the others.
   std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) {
@@ -375,49 +444,54 @@ void FileSink::scan_tree(core::TimePoint now) {
   for (const fs::path& dir : dirs) ::rmdir(dir.c_str());
 }
 
-Status FileSink::compress(const fs::path& plain) {
-  fs::path gz = plain;
-  gz += ".gz";
-  fs::path tmp = gz;
-  tmp += ".tmp";
-  Fd in(::open(plain.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (in.fd < 0) {
-    if (errno == ENOENT) return {};
-    return io_error("cannot open", plain, errno);
+void FileSink::compress(const fs::path& plain) {
+  if (!options_.compress_in_background) return note_failure(compress_hour(plain, abandon_));
+  std::lock_guard lock(compress_mutex_);
+  if (!compressing_.insert(plain.string()).second) return;  // queued already
+  compress_queue_.push_back(plain);
+  if (!compressor_.joinable()) {
+    compressor_ = std::thread([this] {
+      core::name_this_thread("iamd-compress");
+      run_compressor();
+    });
   }
-  Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (out.fd < 0) return io_error("cannot create", tmp, errno);
-  auto fail = [&](std::string_view what, const fs::path& path, int err) {
-    ::unlink(tmp.c_str());
-    return io_error(what, path, err);
-  };
-  // Independent members of whole lines (gzip_members.h): the index reads a record back by
-  // inflating only the member that holds it.
-  gzip_members::MemberWriter z(out.fd);
-  std::vector<char> buf(65536);
-  char last = '\n';
-  int err = 0;
-  for (;;) {
-    ssize_t n = ::read(in.fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      err = errno;
-      break;
-    }
-    if (n == 0) break;
-    last = buf[static_cast<std::size_t>(n) - 1];
-    if ((err = z.add(std::string_view(buf.data(), static_cast<std::size_t>(n)))) != 0) break;
-  }
-  // A line cut short by a crash still ends with a newline in the archive.
-  if (err == 0 && last != '\n') err = z.add("\n");
-  if (err == 0) err = z.finish();
-  if (err != 0) return fail("cannot compress", plain, err);
-  if (::fsync(out.fd) != 0) return fail("cannot sync", tmp, errno);
-  if (::rename(tmp.c_str(), gz.c_str()) != 0) return fail("cannot rename", tmp, errno);
-  sync_dir(plain.parent_path());
-  // INVARIANT: the .gz is whole before the .jsonl goes; readers always find one of them.
-  if (::unlink(plain.c_str()) != 0 && errno != ENOENT) return io_error("cannot remove", plain, errno);
-  return {};
+  compress_wake_.notify_one();
 }
+
+bool FileSink::compressing(const fs::path& plain) {
+  if (!options_.compress_in_background) return false;
+  std::lock_guard lock(compress_mutex_);
+  return compressing_.count(plain.string()) != 0;
+}
+
+void FileSink::run_compressor() {
+  std::unique_lock lock(compress_mutex_);
+  for (;;) {
+    compress_wake_.wait(lock, [&] { return compress_stop_ || !compress_queue_.empty(); });
+    if (compress_stop_) break;
+    const fs::path plain = compress_queue_.front();
+    lock.unlock();
+    Status st = [&]() -> Status {
+      try {
+        return compress_hour(plain, abandon_);
+      } catch (const std::exception& e) {  // out of memory: the next maintain tries again
+        return Error{ErrorCode::ServiceFailure, std::string("audit file sink: ") + e.what()};
+      }
+    }();
+    lock.lock();
+    compress_queue_.pop_front();
+    // Only now: until its .gz is whole, the plain file's part must not be written again.
+    compressing_.erase(plain.string());
+    if (!st && !compress_failure_) compress_failure_ = st.error();
+    if (compress_queue_.empty()) compress_idle_.notify_all();
+  }
+  compress_idle_.notify_all();
+}
+
+void FileSink::wait_for_compression() {
+  std::unique_lock lock(compress_mutex_);
+  compress_idle_.wait(lock, [&] { return compress_queue_.empty() || compress_stop_; });
+}
+
 
 }  // namespace iamd::audit

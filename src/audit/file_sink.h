@@ -23,14 +23,26 @@
 // maintain. A part file is a plain JSON-lines file like any other: no reader has to understand
 // appended gzip members, and a `.gz` is never modified once it exists.
 //
+// Compressing a busy hour takes seconds (about 130 MB/s), and the broker's writer calls maintain():
+// with compress_in_background (the server's setting) maintain() only queues finished hours, and
+// a thread of the sink's own compresses them, so the writer never stops for it. A part being
+// compressed is skipped like one already compressed: a late record goes to the next part.
+//
 // Directories are created with mode 0700 and files with 0600: records name principals, keys and
 // source addresses. Threading: write() and maintain() are called from one thread (sink.h).
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "audit/hour_files.h"
@@ -44,6 +56,7 @@ struct FileSinkOptions {
   std::chrono::hours retention{0};    // 0: keep forever
   bool sync = false;                  // fdatasync after each batch
   std::size_t max_open_files = 64;    // open hour files kept beyond this are closed, LRU first
+  bool compress_in_background = false;  // maintain() queues finished hours for the sink's thread
 };
 
 class FileSink final : public Sink {
@@ -67,8 +80,12 @@ class FileSink final : public Sink {
   /// the next call; never throws.
   void maintain(core::TimePoint now) override;
 
-  /// The first failure of the last maintain(), or success; for tests and health reporting.
+  /// The first failure of the last maintain(), or success; for tests and health reporting. A
+  /// background compression's failure is reported by the maintain() after it.
   const core::Status& last_maintain_status() const { return maintain_status_; }
+
+  /// Returns once no compression is queued or running (background compression).
+  void wait_for_compression();
 
  private:
   struct OpenFile {
@@ -87,7 +104,11 @@ class FileSink final : public Sink {
   void close_file(const Key& key);
   void close_lru();
   void scan_tree(core::TimePoint now);
-  core::Status compress(const std::filesystem::path& plain);
+  /// Compresses now, or queues it with compress_in_background.
+  void compress(const std::filesystem::path& plain);
+  /// Whether `plain` is queued or being compressed in the background.
+  bool compressing(const std::filesystem::path& plain);
+  void run_compressor();
   void note_failure(const core::Status& status);
 
   FileSinkOptions options_;
@@ -99,6 +120,18 @@ class FileSink final : public Sink {
   bool rescan_ = false;        // a maintain step failed or files were closed: scan again
   core::TimePoint last_scan_hour_{};
   core::Status maintain_status_;
+
+  // Background compression: the queue and the files in it or being compressed, shared with the
+  // compressor thread (started by the first compression queued).
+  std::mutex compress_mutex_;
+  std::condition_variable compress_wake_;
+  std::condition_variable compress_idle_;
+  std::deque<std::filesystem::path> compress_queue_;
+  std::set<std::string> compressing_;
+  std::optional<core::Error> compress_failure_;  // for the next maintain() to report
+  bool compress_stop_ = false;
+  std::atomic<bool> abandon_{false};  // set at destruction: a compression in progress stops
+  std::thread compressor_;
 };
 
 }  // namespace iamd::audit

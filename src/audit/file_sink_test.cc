@@ -362,8 +362,6 @@ TEST_F(FileSinkTest, ABigBatchIsWritten) {
   EXPECT_EQ(read_file(file(kA, "2024-01-02T03:00:00Z")), lines_of(batch));
 }
 
-}  // namespace
-}  // namespace iamd::audit
 
 // WriteBehind: a long append leaves only its last chunks in the page cache.
 namespace iamd::audit {
@@ -413,6 +411,89 @@ TEST(WriteBehindTest, DropsAllButTheLastChunksFromTheCache) {
   ASSERT_EQ(::pread(fd, back.data(), back.size(), kChunk), static_cast<ssize_t>(back.size()));
   EXPECT_EQ(back, block);
   ::close(fd);
+}
+
+}  // namespace
+}  // namespace iamd::audit
+
+// --- compression on the sink's own thread (the server's setting) ---------------------------
+
+class BackgroundCompressionTest : public FileSinkTest {
+ protected:
+  FileSinkOptions background() const {
+    FileSinkOptions o = options();
+    o.compress_in_background = true;
+    return o;
+  }
+  /// An hour file of about `megabytes` MB: long enough to compress that a test can act during it.
+  std::vector<Record> big_hour(FileSink& sink, int megabytes) {
+    std::vector<Record> batch;
+    for (int i = 0; batch.size() * 400 < static_cast<std::size_t>(megabytes) << 20; ++i) {
+      char time[32];
+      std::snprintf(time, sizeof time, "2024-01-02T03:%02d:%02dZ", (i / 60) % 60, i % 60);
+      Record r = make_record(kA, time, "E" + std::to_string(i));
+      r.json.insert(1, "\"n\":\"" + std::to_string(i * 7919) + "\",");
+      batch.push_back(std::move(r));
+    }
+    EXPECT_TRUE(sink.write(batch));
+    return batch;
+  }
+};
+
+TEST_F(BackgroundCompressionTest, MaintainQueuesTheHourAndTheSinksThreadCompressesIt) {
+  FileSink sink(background());
+  std::vector<Record> batch = {make_record(kA, "2024-01-02T03:10:00Z", "One"),
+                               make_record(kA, "2024-01-02T03:20:00Z", "Two")};
+  ASSERT_TRUE(sink.write(batch));
+  sink.maintain(at("2024-01-02T04:03:00Z"));
+  sink.wait_for_compression();
+  EXPECT_FALSE(fs::exists(file(kA, "2024-01-02T03:00:00Z")));
+  EXPECT_EQ(read_gz_file(file(kA, "2024-01-02T03:00:00Z", 0, HourFileKind::Gzip)),
+            lines_of(batch));
+  sink.maintain(at("2024-01-02T04:04:00Z"));
+  EXPECT_TRUE(sink.last_maintain_status());
+}
+
+// A record for an hour whose file is being compressed goes to the next part rather than into a
+// file about to be removed.
+TEST_F(BackgroundCompressionTest, ALateRecordDuringCompressionIsNotLost) {
+  FileSink sink(background());
+  std::vector<Record> hour = big_hour(sink, 40);
+  sink.maintain(at("2024-01-02T04:03:00Z"));  // returns at once; compression runs
+  std::vector<Record> late = {make_record(kA, "2024-01-02T03:59:00Z", "Late")};
+  ASSERT_TRUE(sink.write(late));
+  EXPECT_EQ(late[0].file->part, 1);
+  sink.wait_for_compression();
+  EXPECT_EQ(read_gz_file(file(kA, "2024-01-02T03:00:00Z", 0, HourFileKind::Gzip)),
+            lines_of(hour));
+  EXPECT_EQ(read_file(file(kA, "2024-01-02T03:00:00Z", 1)), lines_of(late));
+  sink.maintain(at("2024-01-02T04:30:00Z"));
+  sink.wait_for_compression();
+  EXPECT_EQ(read_gz_file(file(kA, "2024-01-02T03:00:00Z", 1, HourFileKind::Gzip)),
+            lines_of(late));
+}
+
+// Shutting down mid-compression leaves the hour whole, as the plain file or as the archive, and
+// no temp file; the next start finishes the job.
+TEST_F(BackgroundCompressionTest, DestroyingTheSinkMidCompressionLeavesWholeFiles) {
+  std::vector<Record> hour;
+  {
+    FileSink sink(background());
+    hour = big_hour(sink, 40);
+    sink.maintain(at("2024-01-02T04:03:00Z"));
+  }
+  const fs::path plain = file(kA, "2024-01-02T03:00:00Z");
+  const fs::path gz = file(kA, "2024-01-02T03:00:00Z", 0, HourFileKind::Gzip);
+  fs::path tmp = gz;
+  tmp += ".tmp";
+  EXPECT_FALSE(fs::exists(tmp));
+  ASSERT_NE(fs::exists(plain), fs::exists(gz));
+  if (fs::exists(plain)) EXPECT_EQ(read_file(plain), lines_of(hour));
+  FileSink again(background());
+  again.maintain(at("2024-01-02T05:00:00Z"));
+  again.wait_for_compression();
+  EXPECT_FALSE(fs::exists(plain));
+  EXPECT_EQ(read_gz_file(gz), lines_of(hour));
 }
 
 }  // namespace
