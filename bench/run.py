@@ -6,7 +6,8 @@ installed with npm ci on first use; skipped without node/npm).
 Server: loadgen against iamd, the same binary with --no-audit, and moto_server (the baseline;
 skipped when not installed): GetCallerIdentity and AssumeRole at 1 and 32 connections, 3 runs each
 (BENCH_RUNS), medians; the two iamd servers' runs alternate, and the audit overhead is also printed
-run by run (each audited run against the unaudited run after it) to show the machine's noise.
+run by run (each audited run against the unaudited run after it) to show the machine's noise,
+and beside it the CPU each request cost, the server's and the whole machine's.
 BENCH_SERVER_ONLY=1 skips the microbenchmarks and the policy comparison.
 """
 
@@ -147,16 +148,42 @@ WORKLOADS = {
 }
 
 
-def load_once(port, connections, body, key, secret):
+TICK_US = 1e6 / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_ticks():
+    """CPU time the whole machine spent busy (user, nice, system, irq, softirq), in ticks."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()[1:]
+    return sum(int(fields[i]) for i in (0, 1, 2, 5, 6))
+
+
+def process_ticks(pid):
+    """User and system CPU time of process `pid` (all its threads), in ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def load_once(port, connections, body, key, secret, pid=None):
+    """loadgen's figures, plus the CPU each request cost: the server's (server_us) and the whole
+    machine's, loadgen and kernel included (machine_us). On this two-core machine the load
+    generator shares the cores, so throughput falls as the machine's CPU per request grows."""
+    machine0, server0 = machine_busy_ticks(), process_ticks(pid) if pid else 0
     out = subprocess.run([os.path.join(BUILD, "bench", "loadgen"), "--port", str(port),
                           "--connections", str(connections), "--seconds", str(SECONDS),
                           "--key", key, "--secret", secret, "--body", body],
                          capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+    result = json.loads(out.stdout)
+    requests = max(1, result.get("requests", 0))
+    result["machine_us"] = (machine_busy_ticks() - machine0) * TICK_US / requests
+    result["server_us"] = (process_ticks(pid) - server0) * TICK_US / requests if pid else 0.0
+    return result
 
 
 def medians(results):
-    return {k: statistics.median(r[k] for r in results) for k in ("rps", "p50_us", "p99_us")}
+    return {k: statistics.median(r[k] for r in results)
+            for k in ("rps", "p50_us", "p99_us", "machine_us", "server_us")}
 
 
 def prepare_iamd(port):
@@ -191,7 +218,7 @@ class Server:
 
     def load(self, workload, connections):
         key, secret = self.keys[workload]
-        return load_once(self.port, connections, WORKLOADS[workload], key, secret)
+        return load_once(self.port, connections, WORKLOADS[workload], key, secret, self.proc.pid)
 
     def stop(self):
         self.proc.terminate()
@@ -300,6 +327,21 @@ def server_comparison():
             paired = ["%.1f%%" % (100.0 * (1 - a["rps"] / b["rps"]))
                       for a, b in zip(runs["iamd"][w][c], runs["quiet"][w][c]) if b["rps"]]
             print("    %-18s %-5d %s" % (w, c, "  ".join(paired)))
+    # CPU per request varies far less from run to run than throughput does on a shared machine;
+    # with both cores busy, throughput is the machine's CPU divided by this.
+    print("  CPU per request, medians (server: the iamd process; machine: all of it, loadgen and "
+          "kernel included):")
+    print("  %-18s %-5s %11s %11s %9s %12s %12s %9s" % (
+        "action", "conns", "server on", "server off", "added", "machine on", "machine off",
+        "added"))
+    for w in WORKLOADS:
+        for c in (1, 32):
+            on, off = iamd[w][c], quiet[w][c]
+            print("  %-18s %-5d %9.2fus %9.2fus %8.1f%% %10.2fus %10.2fus %8.1f%%" % (
+                w, c, on["server_us"], off["server_us"],
+                100.0 * (on["server_us"] / off["server_us"] - 1) if off["server_us"] else 0,
+                on["machine_us"], off["machine_us"],
+                100.0 * (on["machine_us"] / off["machine_us"] - 1) if off["machine_us"] else 0))
 
 
 if __name__ == "__main__":
