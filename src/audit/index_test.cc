@@ -857,5 +857,145 @@ TEST(IndexBlocks, RefusesMalformedBlocks) {
   EXPECT_FALSE(unpack_block(static_cast<BlockFormat>(7), packed, back));
 }
 
+// --- merges a slice at a time --------------------------------------------------------------
+
+class SqliteIndexMerges : public SqliteIndexFile {
+ protected:
+  // Tiny runs and slices: a merge takes several writes, as one of a large index does.
+  static constexpr SqliteIndex::Options kSliced{.merge_fanout = 2,
+                                                .pending_batches = 1,
+                                                .merge_work = 1,
+                                                .min_merge_slice = 1};
+
+  /// An integer the file's database gives for `sql`.
+  std::int64_t raw_int(const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+    std::int64_t v = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+  }
+  std::int64_t runs_being_built() { return raw_int("SELECT count(*) FROM runs WHERE level < 0"); }
+  /// Blocks no run's range holds, finished or under way: what nothing may leave behind.
+  std::int64_t stray_blocks() {
+    return raw_int(
+        "SELECT count(*) FROM blocks WHERE NOT EXISTS (SELECT 1 FROM runs WHERE blocks.id "
+        "BETWEEN runs.first_block AND runs.last_block)");
+  }
+  /// The blocks of run `id`, and whether it is there at all.
+  std::int64_t blocks_of(std::int64_t id) {
+    return raw_int("SELECT count(*) FROM blocks WHERE run = " + std::to_string(id));
+  }
+  std::int64_t runs_with_id(std::int64_t id) {
+    return raw_int("SELECT count(*) FROM runs WHERE id = " + std::to_string(id));
+  }
+
+  /// Batch n: three records, one of them named "Wanted".
+  static std::vector<Record> batch(int n) {
+    std::vector<Record> b;
+    for (int i = 0; i < 3; ++i) {
+      Record r = record("r" + std::to_string(n) + "-" + std::to_string(i), at(n, i));
+      if (i == 1) r.event_name = "Wanted";
+      b.push_back(std::move(r));
+    }
+    return b;
+  }
+
+  /// Every record and every "Wanted" one, newest first, as the index answers.
+  static std::pair<std::vector<std::string>, std::vector<std::string>> answers(SqliteIndex& index) {
+    Query q;
+    q.account = std::string(kAccount);
+    q.start = at(-1);
+    q.end = at(100000);
+    q.limit = 100000;
+    auto every = index.lookup(q);
+    q.attribute = std::make_pair(Attribute::EventName, std::string("Wanted"));
+    auto wanted = index.lookup(q);
+    EXPECT_TRUE(every && wanted);
+    return {every ? ids(*every) : std::vector<std::string>{},
+            wanted ? ids(*wanted) : std::vector<std::string>{}};
+  }
+
+  /// What answers() must give after batches 0..n-1.
+  static std::pair<std::vector<std::string>, std::vector<std::string>> expected(int n) {
+    std::pair<std::vector<std::string>, std::vector<std::string>> want;
+    for (int k = n - 1; k >= 0; --k) {
+      for (int i = 2; i >= 0; --i) {
+        const std::string id = "r" + std::to_string(k) + "-" + std::to_string(i);
+        want.first.push_back(id);
+        if (i == 1) want.second.push_back(id);
+      }
+    }
+    return want;
+  }
+};
+
+// While merges are under way (their runs at level -1), lookups find every record exactly once;
+// when writing stops being ahead of them, they finish.
+TEST_F(SqliteIndexMerges, LookupsAreExactWhileMergesAreUnderWay) {
+  SqliteIndex index(path(), kSliced);
+  bool seen_under_way = false;
+  for (int n = 0; n < 40; ++n) {
+    ASSERT_TRUE(write_batch(index, batch(n)));
+    seen_under_way = seen_under_way || runs_being_built() > 0;
+    ASSERT_EQ(answers(index), expected(n + 1)) << "after batch " << n;
+  }
+  EXPECT_TRUE(seen_under_way) << "every merge finished within one write: the test shows nothing";
+  EXPECT_EQ(stray_blocks(), 0);
+}
+
+// A merge cut short (the process ends mid-way) leaves its run at level -1; the next start
+// deletes it and its blocks, and merges again from the inputs, which were never touched.
+TEST_F(SqliteIndexMerges, AMergeCutShortIsDroppedAndDoneAgain) {
+  // Until a run under way has written a block (512 entries): a merge of the fifth level or so.
+  const std::string written_under_way =
+      "SELECT count(*) FROM blocks JOIN runs ON blocks.run = runs.id WHERE runs.level < 0";
+  int n = 0;
+  {
+    // Enough work per write for merges of every level to move (fanout 2 makes many levels).
+    SqliteIndex index(path(), SqliteIndex::Options{.merge_fanout = 2,
+                                                   .pending_batches = 1,
+                                                   .merge_work = 16,
+                                                   .min_merge_slice = 1});
+    while (raw_int(written_under_way) == 0 && n < 400) ASSERT_TRUE(write_batch(index, batch(n++)));
+  }
+  const std::int64_t cut = raw_int("SELECT runs.id FROM blocks JOIN runs ON blocks.run = runs.id "
+                                   "WHERE runs.level < 0 LIMIT 1");
+  ASSERT_GT(blocks_of(cut), 0);
+  SqliteIndex index(path(), SqliteIndex::Options{.merge_fanout = 2, .pending_batches = 1});
+  EXPECT_EQ(answers(index), expected(n));
+  ASSERT_TRUE(write_batch(index, batch(n++)));  // merges run whole again (slices of 4096)
+  EXPECT_EQ(runs_with_id(cut), 0);
+  EXPECT_EQ(blocks_of(cut), 0);
+  EXPECT_EQ(runs_being_built(), 0);
+  EXPECT_EQ(stray_blocks(), 0);
+  EXPECT_EQ(answers(index), expected(n));
+}
+
+// A prune while merges are under way: they start over from what is left, and nothing of the
+// abandoned ones remains.
+TEST_F(SqliteIndexMerges, APruneDuringMergesLeavesNothingBehind) {
+  SqliteIndex index(path(), kSliced);
+  int n = 0;
+  while (runs_being_built() == 0 && n < 40) ASSERT_TRUE(write_batch(index, batch(n++)));
+  ASSERT_GT(runs_being_built(), 0);
+  const std::int64_t abandoned = raw_int("SELECT id FROM runs WHERE level < 0 ORDER BY id LIMIT 1");
+  ASSERT_TRUE(index.prune(at(n / 2)));  // records of the first half go
+  for (int more = 0; more < 40; ++more) ASSERT_TRUE(write_batch(index, batch(n++)));
+  auto [every, wanted] = answers(index);
+  auto want = expected(n);
+  want.first.resize(want.first.size() - 3 * static_cast<std::size_t>((n - 40) / 2));
+  want.second.resize(want.second.size() - static_cast<std::size_t>((n - 40) / 2));
+  EXPECT_EQ(every, want.first);
+  EXPECT_EQ(wanted, want.second);
+  EXPECT_EQ(runs_with_id(abandoned), 0);
+  EXPECT_EQ(blocks_of(abandoned), 0);
+  EXPECT_EQ(stray_blocks(), 0);
+}
+
 }  // namespace
 }  // namespace iamd::audit

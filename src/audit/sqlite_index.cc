@@ -108,7 +108,8 @@ enum class Sql : int {
   Begin, BeginImmediate, Commit, Rollback,
   InsertBatch, InsertBlock, InsertRun, SetLastSequence, SetPruned, SetIndexedUpto, BatchesAfter,
   RunsAtLevel, DeleteRun, DeleteBlocks, BlockById, BlockAtOrAfter,
-  ReadState, RunsOverlapping, BatchOf, PruneBatches, RunsBefore,
+  ReadState, RunsOverlapping, BatchOf, PruneBatches, RunsBefore, RunsBeingBuilt, SetRunEnd,
+  CompleteRun,
   kCount
 };
 constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
@@ -141,6 +142,10 @@ constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
     "WHERE first_sequence <= ?1 ORDER BY first_sequence DESC LIMIT 1",
     "DELETE FROM batches WHERE max_time_us < ?1",
     "SELECT id, first_block, last_block, block_format FROM runs WHERE max_time_us < ?1",
+    "SELECT id, first_block, last_block, block_format FROM runs WHERE level < 0",
+    "UPDATE runs SET last_block = ?2 WHERE id = ?1",
+    "UPDATE runs SET level = ?2, last_block = ?3, min_time_us = ?4, max_time_us = ?5, "
+    "block_format = ?6 WHERE id = ?1",
 };
 
 /// One connection (used by one thread at a time) and its prepared statements.
@@ -552,7 +557,14 @@ class RunWriter {
     return s->run();
   }
 
- private:
+  /// A merge's run is built over many transactions, its row in place from the start (level -1,
+  /// so no lookup sees it): these say how far it got.
+  std::int64_t last_block() const { return next_block_ - 1; }
+  std::int64_t min_time() const { return min_time_; }
+  std::int64_t max_time() const { return max_time_; }
+  bool empty() const { return next_block_ == first_block_ && buffer_.empty(); }
+
+  /// Writes the entries that do not fill a block yet as one.
   core::Status flush() {
     if (buffer_.empty()) return {};
     const Entry& last = buffer_.back();
@@ -569,6 +581,7 @@ class RunWriter {
     return {};
   }
 
+ private:
   Db& db_;
   std::int64_t run_;
   std::int64_t& next_block_;
@@ -678,6 +691,26 @@ core::Status delete_run(Db& db, const RunInfo& run) {
   s->bind(1, run.id);
   return s->run();
 }
+
+}  // namespace
+
+// A merge under way (SqliteIndex::merge_slices): `fanout` runs of `level` into run `run` of the
+// next level, whose blocks take ids from a range reserved at the start.
+struct Merge {
+  Merge(Db& db, int level, std::vector<RunInfo> inputs, std::int64_t run, std::int64_t first_block)
+      : level(level), inputs(std::move(inputs)), run(run), next_block(first_block),
+        out(db, run, next_block) {}
+
+  int level;
+  std::vector<RunInfo> inputs;
+  std::int64_t run;
+  std::int64_t next_block;
+  RunWriter out;  // after next_block, which it advances
+  std::vector<RunCursor> cursors;
+  std::vector<std::pair<Entry, std::size_t>> heap;  // the inputs' heads, (entry, cursor)
+};
+
+namespace {
 
 // --- Records -----------------------------------------------------------------------------------
 
@@ -1026,6 +1059,7 @@ core::Status SqliteIndex::write(std::span<Record> batch) {
   };
   auto fail = [&](core::Error e) {
     restore();
+    abandon_merges();  // their progress in this transaction is gone with it
     return e;
   };
   {
@@ -1047,6 +1081,11 @@ core::Status SqliteIndex::write(std::span<Record> batch) {
   if (write_run) {
     if (auto st = write_pending_run(*entries, last); !st) return fail(st.error());
     pending->clear();
+  }
+  if (auto st = merge_slices(
+          std::max(options_.min_merge_slice, options_.merge_work * entries->size()));
+      !st) {
+    return fail(st.error());
   }
   {
     auto s = Stmt::of(db, Sql::SetLastSequence);
@@ -1083,7 +1122,7 @@ core::Status SqliteIndex::write_pending_run(const std::vector<IndexEntry>& also,
     }));
     IAMD_TRY(out.finish(0));
   }
-  IAMD_TRY(merge_full_levels(0));
+  levels_to_check_.insert(0);
   auto s = Stmt::of(*writer_, Sql::SetIndexedUpto);
   if (!s) return s.error();
   s->bind(1, upto);
@@ -1124,54 +1163,118 @@ core::Status SqliteIndex::rebuild_pending() {
   return {};
 }
 
-core::Status SqliteIndex::merge_full_levels(int level) {
+namespace {
+
+// The heap of a merge orders the inputs' heads, the next in entry order on top.
+bool later_head(const std::pair<Entry, std::size_t>& a, const std::pair<Entry, std::size_t>& b) {
+  return entry_less(b.first, a.first);
+}
+
+}  // namespace
+
+core::Status SqliteIndex::merge_slices(std::size_t budget) {
   Db& db = *writer_;
-  while (true) {
-    std::vector<RunInfo> inputs;
-    {
-      auto s = Stmt::of(db, Sql::RunsAtLevel);
-      if (!s) return s.error();
-      s->bind(1, level);
-      auto runs = runs_of(*s);
-      if (!runs) return runs.error();
-      inputs = std::move(*runs);
+  if (drop_abandoned_) {
+    auto s = Stmt::of(db, Sql::RunsBeingBuilt);
+    if (!s) return s.error();
+    auto left = runs_of(*s);
+    if (!left) return left.error();
+    for (const RunInfo& run : *left) IAMD_TRY(delete_run(db, run));
+    drop_abandoned_ = false;  // set again if this transaction fails (abandon_merges)
+  }
+  if (check_all_levels_) {
+    auto top = query_int(db, "SELECT max(level) FROM runs");
+    if (!top) return top.error();
+    for (int level = 0; level <= *top; ++level) levels_to_check_.insert(level);
+    check_all_levels_ = false;
+  }
+  for (const int level : levels_to_check_) {
+    if (merges_.count(level) != 0) continue;
+    auto s = Stmt::of(db, Sql::RunsAtLevel);
+    if (!s) return s.error();
+    s->bind(1, level);
+    auto runs = runs_of(*s);
+    if (!runs) return runs.error();
+    if (runs->size() < options_.merge_fanout) continue;
+    runs->resize(options_.merge_fanout);  // the oldest
+    std::int64_t blocks = 0;
+    for (const RunInfo& run : *runs) blocks += run.last_block - run.first_block + 1;
+    // Each output block is full but the last, so there are no more of them than input blocks.
+    auto merge = std::make_unique<Merge>(db, level, std::move(*runs), next_run_++, next_block_);
+    next_block_ += blocks + 1;
+    auto insert = Stmt::of(db, Sql::InsertRun);
+    if (!insert) return insert.error();
+    insert->bind(1, merge->run).bind(2, -1).bind(3, merge->next_block).bind(4, merge->next_block - 1);
+    insert->bind(5, std::numeric_limits<std::int64_t>::max());
+    insert->bind(6, std::numeric_limits<std::int64_t>::min());
+    insert->bind(7, static_cast<std::int64_t>(BlockFormat::Packed));
+    IAMD_TRY(insert->run());
+    merge->cursors.reserve(merge->inputs.size());
+    for (const RunInfo& run : merge->inputs) {
+      merge->cursors.emplace_back(run);
+      IAMD_TRY(merge->cursors.back().start(db));
     }
-    if (inputs.size() < options_.merge_fanout) return {};
-    // A streaming k-way merge: one block per input in memory, the inputs' heads in a min-heap.
-    // Entries of pruned records go.
-    std::vector<RunCursor> cursors;
-    cursors.reserve(inputs.size());
-    for (const RunInfo& run : inputs) {
-      cursors.emplace_back(run);
-      IAMD_TRY(cursors.back().start(db));
+    for (std::size_t i = 0; i < merge->cursors.size(); ++i) {
+      if (!merge->cursors[i].done()) merge->heap.emplace_back(merge->cursors[i].head(), i);
     }
-    std::vector<std::pair<Entry, std::size_t>> heap;  // (head, cursor)
-    auto later = [](const std::pair<Entry, std::size_t>& a,
-                    const std::pair<Entry, std::size_t>& b) {
-      return entry_less(b.first, a.first);
-    };
-    for (std::size_t i = 0; i < cursors.size(); ++i) {
-      if (!cursors[i].done()) heap.emplace_back(cursors[i].head(), i);
-    }
-    std::make_heap(heap.begin(), heap.end(), later);
-    RunWriter out(db, next_run_++, next_block_);
-    while (!heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), later);
-      const Entry e = heap.back().first;
-      RunCursor& c = cursors[heap.back().second];
-      if (!(e.sequence <= pruned_upto_ && e.time < pruned_before_)) IAMD_TRY(out.add(e));
+    std::make_heap(merge->heap.begin(), merge->heap.end(), later_head);
+    merges_.emplace(level, std::move(merge));
+  }
+  levels_to_check_.clear();
+
+  std::vector<int> finished;
+  for (auto& [level, m] : merges_) {  // lowest level first: its runs are the most numerous
+    if (budget == 0) break;
+    for (; budget > 0 && !m->heap.empty(); --budget) {
+      std::pop_heap(m->heap.begin(), m->heap.end(), later_head);
+      const Entry e = m->heap.back().first;
+      RunCursor& c = m->cursors[m->heap.back().second];
+      // Entries of pruned records go.
+      if (!(e.sequence <= pruned_upto_ && e.time < pruned_before_)) IAMD_TRY(m->out.add(e));
       IAMD_TRY(c.advance(db));
       if (c.done()) {
-        heap.pop_back();
+        m->heap.pop_back();
       } else {
-        heap.back().first = c.head();
-        std::push_heap(heap.begin(), heap.end(), later);
+        m->heap.back().first = c.head();
+        std::push_heap(m->heap.begin(), m->heap.end(), later_head);
       }
     }
-    IAMD_TRY(out.finish(level + 1));
-    for (const RunInfo& run : inputs) IAMD_TRY(delete_run(db, run));
-    ++level;
+    if (!m->heap.empty()) {  // where the run's blocks end so far, for deleting them if abandoned
+      auto s = Stmt::of(db, Sql::SetRunEnd);
+      if (!s) return s.error();
+      s->bind(1, m->run).bind(2, m->out.last_block());
+      IAMD_TRY(s->run());
+      continue;
+    }
+    IAMD_TRY(m->out.flush());
+    if (m->out.empty()) {  // every entry was pruned
+      auto s = Stmt::of(db, Sql::DeleteRun);
+      if (!s) return s.error();
+      s->bind(1, m->run);
+      IAMD_TRY(s->run());
+    } else {
+      auto s = Stmt::of(db, Sql::CompleteRun);
+      if (!s) return s.error();
+      s->bind(1, m->run).bind(2, level + 1).bind(3, m->out.last_block());
+      s->bind(4, m->out.min_time()).bind(5, m->out.max_time());
+      s->bind(6, static_cast<std::int64_t>(BlockFormat::Packed));
+      IAMD_TRY(s->run());
+    }
+    for (const RunInfo& run : m->inputs) IAMD_TRY(delete_run(db, run));
+    finished.push_back(level);
   }
+  for (const int level : finished) {
+    merges_.erase(level);
+    levels_to_check_.insert(level);  // runs may have piled up meanwhile
+    levels_to_check_.insert(level + 1);
+  }
+  return {};
+}
+
+void SqliteIndex::abandon_merges() {
+  merges_.clear();
+  drop_abandoned_ = true;
+  check_all_levels_ = true;
 }
 
 void SqliteIndex::maintain(core::TimePoint /*now*/) {}
@@ -1209,6 +1312,8 @@ core::Status SqliteIndex::prune(core::TimePoint before) {
   for (const RunInfo& r : old) IAMD_TRY(delete_run(db, r));
   IAMD_TRY(run(db, Sql::Commit));
   rollback.dismiss();
+  // Their inputs, or the rows of the runs they build (level -1, no times), may be gone.
+  abandon_merges();
   pruned_before_ = pruned_before;
   pruned_upto_ = last_sequence_;
   // Segments no batch refers to any more. A reader whose snapshot predates the commit may still

@@ -18,8 +18,10 @@
 //     are kept in sorted runs (a log-structured merge): the entries of `pending_batches`
 //     batches (at most `pending_entries`) are kept in memory (lookups read them there) and then
 //     written as one run at level 0, and `merge_fanout` runs of one level are merged into one of
-//     the next. A run is a sequence of blocks (rows of a few hundred entries) found by their
-//     last entry, so a lookup is one range scan per run: at most (fanout - 1) runs per level.
+//     the next, a slice with each write() (merge_slices: a whole merge of a large index's upper
+//     levels takes minutes, and would stop the writer). A run is a sequence of blocks (rows of a
+//     few hundred entries) found by their last entry, so a lookup is one range scan per run:
+//     about (fanout - 1) runs per level, a few more while merges are under way.
 // A lookup merges the runs' ranges newest first, reads each candidate's record and checks it
 // really matches (a hash collision then costs a read, never a wrong answer).
 //
@@ -40,8 +42,10 @@
 // index, is refused at open.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +57,7 @@ namespace iamd::audit {
 
 namespace sqlite_detail {
 class Db;
+struct Merge;
 }
 
 class SqliteIndex final : public Index {
@@ -68,6 +73,11 @@ class SqliteIndex final : public Index {
     std::size_t pending_batches = 64;
     /// The most entries kept in memory (about 8 per record; 24 bytes each).
     std::size_t pending_entries = std::size_t{1} << 18;
+    /// Entries merged per entry written, and at least min_merge_slice per write(): merges go a
+    /// slice at a time (see merge_slices), and must outpace the entries that need merging, about
+    /// one per level. Tests use tiny values to see merges under way.
+    std::size_t merge_work = 4;
+    std::size_t min_merge_slice = 4096;
     /// Where the lines of records the file sink placed (Record::file) are read back from. With
     /// one, such a record's body keeps its place rather than its JSON; without, or for records
     /// the file sink did not place, the body keeps the JSON. Must outlive the index.
@@ -89,7 +99,7 @@ class SqliteIndex final : public Index {
   /// One transaction per batch (the batch, and when pending_batches are reached their run and
   /// any merges it triggers). On failure nothing of the batch is kept.
   core::Status write(std::span<Record> batch) override;
-  /// Nothing to do: runs are merged as they fill up, within write().
+  /// Nothing to do: runs are merged a slice per write(), as they fill up.
   void maintain(core::TimePoint now) override;
   core::Result<Page> lookup(const Query& query) override;
   /// Hides records older than `before` at once and drops the batches and runs holding only such
@@ -107,8 +117,18 @@ class SqliteIndex final : public Index {
   core::Result<Page> lookup_on(sqlite_detail::Db& reader, const Query& query);
   /// Begins a read transaction on `reader` and returns the pending runs that go with it.
   core::Result<std::shared_ptr<const Pending>> begin_snapshot(sqlite_detail::Db& reader);
-  /// Within the writer's open transaction: merges `level`'s runs while it holds merge_fanout.
-  core::Status merge_full_levels(int level);
+  /// Within the writer's open transaction: starts a merge at each level that holds merge_fanout
+  /// runs and has none running, and takes the merges `budget` entries further, lowest level first.
+  /// A merge of a level of a large index takes seconds to minutes: done at once, it would stop
+  /// the writer, and with it every request once the broker's queue is full. Its run is built
+  /// over many transactions, its row present from the start at level -1 with an empty time range
+  /// (which no lookup or merge selects); the last slice gives it its level and times and deletes
+  /// the inputs, in one transaction, so lookups see the inputs or the output, never both or
+  /// neither. A merge abandoned (a failed transaction, a prune, a crash) leaves that row and its
+  /// blocks; they are deleted before the next merge starts.
+  core::Status merge_slices(std::size_t budget);
+  /// After a failed transaction or a prune: the merges start over, from their inputs.
+  void abandon_merges();
   /// Within the writer's open transaction: the pending runs and `also` as one level-0 run, the
   /// merges it completes, and indexed_upto set to `upto` (the last sequence they cover).
   core::Status write_pending_run(const std::vector<IndexEntry>& also, std::int64_t upto);
@@ -137,6 +157,11 @@ class SqliteIndex final : public Index {
   std::int64_t pruned_before_ = 0;  // records up to pruned_upto_ older than this are gone
   std::int64_t pruned_upto_ = 0;
   std::int64_t indexed_upto_ = 0;  // entries of records up to here are in runs
+  // The merges under way, by their inputs' level, and what merge_slices must look at first.
+  std::map<int, std::unique_ptr<sqlite_detail::Merge>> merges_;
+  bool drop_abandoned_ = true;  // runs left at level -1 by an abandoned merge may exist
+  bool check_all_levels_ = true;
+  std::set<int> levels_to_check_;  // levels whose runs grew since they were last looked at
   // The segment file batch bodies are appended to, and its committed length.
   std::int64_t segment_ = 1;
   int segment_fd_ = -1;
