@@ -1,5 +1,6 @@
 // A closed-loop HTTP load generator for Query APIs: N keep-alive connections, each sending one
-// SigV4-signed POST after another for a fixed time. Prints one JSON line: requests/s, p50, p99.
+// SigV4-signed POST after another for a fixed time. Prints one JSON line: requests/s, p50, p99,
+// p99.9 and the slowest request.
 //
 // The request is signed once at start (valid for 15 minutes) so the client spends its CPU on
 // HTTP, not on signing; the server still verifies every signature.
