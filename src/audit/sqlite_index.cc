@@ -109,7 +109,7 @@ enum class Sql : int {
   InsertBatch, InsertBlock, InsertRun, SetLastSequence, SetPruned, SetIndexedUpto, BatchesAfter,
   RunsAtLevel, DeleteRun, DeleteBlocks, BlockById, BlockAtOrAfter,
   ReadState, RunsOverlapping, BatchOf, PruneBatches, RunsBefore, RunsBeingBuilt, SetRunEnd,
-  CompleteRun,
+  CompleteRun, RetireRun, FirstRetired, SetRunStart,
   kCount
 };
 constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
@@ -142,10 +142,15 @@ constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
     "WHERE first_sequence <= ?1 ORDER BY first_sequence DESC LIMIT 1",
     "DELETE FROM batches WHERE max_time_us < ?1",
     "SELECT id, first_block, last_block, block_format FROM runs WHERE max_time_us < ?1",
-    "SELECT id, first_block, last_block, block_format FROM runs WHERE level < 0",
+    "SELECT id, first_block, last_block, block_format FROM runs WHERE level = -1",
     "UPDATE runs SET last_block = ?2 WHERE id = ?1",
     "UPDATE runs SET level = ?2, last_block = ?3, min_time_us = ?4, max_time_us = ?5, "
     "block_format = ?6 WHERE id = ?1",
+    "UPDATE runs SET level = -2, min_time_us = 9223372036854775807, "
+    "max_time_us = -9223372036854775808 WHERE id = ?1",
+    "SELECT id, first_block, last_block, block_format FROM runs WHERE level = -2 "
+    "ORDER BY id LIMIT 1",
+    "UPDATE runs SET first_block = ?2 WHERE id = ?1",
 };
 
 /// One connection (used by one thread at a time) and its prepared statements.
@@ -679,19 +684,6 @@ core::Result<std::vector<RunInfo>> runs_of(Stmt& s) {
   }
 }
 
-core::Status delete_run(Db& db, const RunInfo& run) {
-  {
-    auto s = Stmt::of(db, Sql::DeleteBlocks);
-    if (!s) return s.error();
-    s->bind(1, run.first_block).bind(2, run.last_block);
-    IAMD_TRY(s->run());
-  }
-  auto s = Stmt::of(db, Sql::DeleteRun);
-  if (!s) return s.error();
-  s->bind(1, run.id);
-  return s->run();
-}
-
 }  // namespace
 
 // A merge under way (SqliteIndex::merge_slices): `fanout` runs of `level` into run `run` of the
@@ -711,6 +703,16 @@ struct Merge {
 };
 
 namespace {
+
+/// Takes `run` out of lookups and merges at once (level -2, no times); its blocks are deleted a
+/// slice at a time (SqliteIndex::merge_slices), since deleting a large run's at once holds up
+/// the writer for seconds.
+core::Status retire_run(Db& db, std::int64_t run) {
+  auto s = Stmt::of(db, Sql::RetireRun);
+  if (!s) return s.error();
+  s->bind(1, run);
+  return s->run();
+}
 
 // --- Records -----------------------------------------------------------------------------------
 
@@ -1174,12 +1176,14 @@ bool later_head(const std::pair<Entry, std::size_t>& a, const std::pair<Entry, s
 
 core::Status SqliteIndex::merge_slices(std::size_t budget) {
   Db& db = *writer_;
+  const std::size_t budget_given = budget;
   if (drop_abandoned_) {
     auto s = Stmt::of(db, Sql::RunsBeingBuilt);
     if (!s) return s.error();
     auto left = runs_of(*s);
     if (!left) return left.error();
-    for (const RunInfo& run : *left) IAMD_TRY(delete_run(db, run));
+    for (const RunInfo& run : *left) IAMD_TRY(retire_run(db, run.id));
+    if (!left->empty()) any_retired_ = true;
     drop_abandoned_ = false;  // set again if this transaction fails (abandon_merges)
   }
   if (check_all_levels_) {
@@ -1260,13 +1264,49 @@ core::Status SqliteIndex::merge_slices(std::size_t budget) {
       s->bind(6, static_cast<std::int64_t>(BlockFormat::Packed));
       IAMD_TRY(s->run());
     }
-    for (const RunInfo& run : m->inputs) IAMD_TRY(delete_run(db, run));
+    for (const RunInfo& run : m->inputs) IAMD_TRY(retire_run(db, run.id));
+    any_retired_ = true;
     finished.push_back(level);
   }
   for (const int level : finished) {
     merges_.erase(level);
     levels_to_check_.insert(level);  // runs may have piled up meanwhile
     levels_to_check_.insert(level + 1);
+  }
+  // Blocks of retired runs, as many as the merges may have retired in this slice, and some.
+  return delete_retired_blocks(static_cast<std::int64_t>(budget_given / kBlockEntries) * 2 + 16);
+}
+
+core::Status SqliteIndex::delete_retired_blocks(std::int64_t blocks) {
+  Db& db = *writer_;
+  while (blocks > 0) {
+    if (!any_retired_) return {};
+    auto s = Stmt::of(db, Sql::FirstRetired);
+    if (!s) return s.error();
+    auto runs = runs_of(*s);
+    if (!runs) return runs.error();
+    if (runs->empty()) {
+      any_retired_ = false;  // until a run is retired again
+      return {};
+    }
+    const RunInfo& run = runs->front();
+    const std::int64_t last = std::min(run.last_block, run.first_block + blocks - 1);
+    auto del = Stmt::of(db, Sql::DeleteBlocks);
+    if (!del) return del.error();
+    del->bind(1, run.first_block).bind(2, last);
+    IAMD_TRY(del->run());
+    blocks -= last - run.first_block + 1;
+    if (last == run.last_block) {
+      auto drop = Stmt::of(db, Sql::DeleteRun);
+      if (!drop) return drop.error();
+      drop->bind(1, run.id);
+      IAMD_TRY(drop->run());
+    } else {
+      auto move = Stmt::of(db, Sql::SetRunStart);
+      if (!move) return move.error();
+      move->bind(1, run.id).bind(2, last + 1);
+      IAMD_TRY(move->run());
+    }
   }
   return {};
 }
@@ -1275,6 +1315,7 @@ void SqliteIndex::abandon_merges() {
   merges_.clear();
   drop_abandoned_ = true;
   check_all_levels_ = true;
+  any_retired_ = true;
 }
 
 void SqliteIndex::maintain(core::TimePoint /*now*/) {}
@@ -1286,7 +1327,8 @@ core::Status SqliteIndex::prune(core::TimePoint before) {
   IAMD_TRY(run(db, Sql::BeginImmediate));
   Rollback rollback(db);
   // Lookups skip entries of records up to pruned_upto older than pruned_before at once; whole
-  // batches and runs of such records are dropped now, the rest as their runs are merged.
+  // batches of such records are dropped now and runs retired (their blocks go a slice per
+  // write), the rest as their runs are merged.
   const std::int64_t pruned_before = std::max(pruned_before_, cutoff);
   {
     auto s = Stmt::of(db, Sql::SetPruned);
@@ -1309,8 +1351,9 @@ core::Status SqliteIndex::prune(core::TimePoint before) {
     if (!runs) return runs.error();
     old = std::move(*runs);
   }
-  for (const RunInfo& r : old) IAMD_TRY(delete_run(db, r));
+  for (const RunInfo& r : old) IAMD_TRY(retire_run(db, r.id));
   IAMD_TRY(run(db, Sql::Commit));
+  if (!old.empty()) any_retired_ = true;
   rollback.dismiss();
   // Their inputs, or the rows of the runs they build (level -1, no times), may be gone.
   abandon_merges();

@@ -122,13 +122,18 @@ class SqliteIndex final : public Index {
   /// A merge of a level of a large index takes seconds to minutes: done at once, it would stop
   /// the writer, and with it every request once the broker's queue is full. Its run is built
   /// over many transactions, its row present from the start at level -1 with an empty time range
-  /// (which no lookup or merge selects); the last slice gives it its level and times and deletes
+  /// (which no lookup or merge selects); the last slice gives it its level and times and retires
   /// the inputs, in one transaction, so lookups see the inputs or the output, never both or
   /// neither. A merge abandoned (a failed transaction, a prune, a crash) leaves that row and its
-  /// blocks; they are deleted before the next merge starts.
+  /// blocks; the run is retired before the next merge starts. Retired runs' blocks are deleted a
+  /// slice per call too (delete_retired_blocks).
   core::Status merge_slices(std::size_t budget);
   /// After a failed transaction or a prune: the merges start over, from their inputs.
   void abandon_merges();
+  /// Within the writer's open transaction: deletes up to `blocks` blocks of retired runs (merge
+  /// inputs, abandoned merges' runs, pruned runs: level -2, seen by nothing), and their rows once
+  /// empty.
+  core::Status delete_retired_blocks(std::int64_t blocks);
   /// Within the writer's open transaction: the pending runs and `also` as one level-0 run, the
   /// merges it completes, and indexed_upto set to `upto` (the last sequence they cover).
   core::Status write_pending_run(const std::vector<IndexEntry>& also, std::int64_t upto);
@@ -160,6 +165,7 @@ class SqliteIndex final : public Index {
   // The merges under way, by their inputs' level, and what merge_slices must look at first.
   std::map<int, std::unique_ptr<sqlite_detail::Merge>> merges_;
   bool drop_abandoned_ = true;  // runs left at level -1 by an abandoned merge may exist
+  bool any_retired_ = true;     // runs at level -2 may exist
   bool check_all_levels_ = true;
   std::set<int> levels_to_check_;  // levels whose runs grew since they were last looked at
   // The segment file batch bodies are appended to, and its committed length.
