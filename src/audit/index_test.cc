@@ -1001,5 +1001,30 @@ TEST_F(SqliteIndexMerges, APruneDuringMergesLeavesNothingBehind) {
   EXPECT_EQ(stray_blocks(), 0);
 }
 
+// A merge cut short had reserved block ids beyond those it wrote; the next open hands out ids
+// past them, or its new runs' blocks would be deleted with the abandoned merge's.
+TEST_F(SqliteIndexMerges, TheNextOpenTakesIdsPastAMergeCutShort) {
+  const std::string reserved_past_every_block =
+      "SELECT count(*) FROM runs WHERE level = -1 AND last_block > (SELECT max(id) FROM blocks) "
+      "AND EXISTS (SELECT 1 FROM blocks WHERE blocks.run = runs.id)";
+  int n = 0;
+  {
+    SqliteIndex index(path(), SqliteIndex::Options{.merge_fanout = 2,
+                                                   .pending_batches = 1,
+                                                   .merge_work = 64,
+                                                   .min_merge_slice = 1});
+    while (raw_int(reserved_past_every_block) == 0 && n < 400) {
+      ASSERT_TRUE(write_batch(index, batch(n++)));
+    }
+  }
+  ASSERT_GT(raw_int(reserved_past_every_block), 0);
+  SqliteIndex index(path(), SqliteIndex::Options{.merge_fanout = 2, .pending_batches = 1});
+  for (int more = 0; more < 5; ++more) {
+    ASSERT_TRUE(write_batch(index, batch(n++)));
+    ASSERT_EQ(answers(index), expected(n));
+  }
+  EXPECT_EQ(stray_blocks(), 0);
+}
+
 }  // namespace
 }  // namespace iamd::audit

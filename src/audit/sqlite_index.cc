@@ -108,8 +108,7 @@ enum class Sql : int {
   Begin, BeginImmediate, Commit, Rollback,
   InsertBatch, InsertBlock, InsertRun, SetLastSequence, SetPruned, SetIndexedUpto, BatchesAfter,
   RunsAtLevel, DeleteRun, DeleteBlocks, BlockById, BlockAtOrAfter,
-  ReadState, RunsOverlapping, BatchOf, PruneBatches, RunsBefore, RunsBeingBuilt, SetRunEnd,
-  CompleteRun, RetireRun, FirstRetired, SetRunStart,
+  ReadState, RunsOverlapping, BatchOf, PruneBatches, RunsBefore, RunsBeingBuilt, CompleteRun, RetireRun, FirstRetired, SetRunStart,
   kCount
 };
 constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
@@ -143,7 +142,6 @@ constexpr std::array<const char*, static_cast<int>(Sql::kCount)> kSql = {
     "DELETE FROM batches WHERE max_time_us < ?1",
     "SELECT id, first_block, last_block, block_format FROM runs WHERE max_time_us < ?1",
     "SELECT id, first_block, last_block, block_format FROM runs WHERE level = -1",
-    "UPDATE runs SET last_block = ?2 WHERE id = ?1",
     "UPDATE runs SET level = ?2, last_block = ?3, min_time_us = ?4, max_time_us = ?5, "
     "block_format = ?6 WHERE id = ?1",
     "UPDATE runs SET level = -2, min_time_us = 9223372036854775807, "
@@ -927,7 +925,10 @@ SqliteIndex::SqliteIndex(const std::string& path, Options options)
   auto runs = query_int(*writer_, "SELECT max(id) FROM runs");
   if (!runs) throw_open_failure(path_, runs.error());
   next_run_ = *runs + 1;
-  auto blocks = query_int(*writer_, "SELECT max(id) FROM blocks");
+  // Past every block and every run's range: a merge cut short reserved ids it had not used yet.
+  auto blocks = query_int(*writer_,
+                          "SELECT max(coalesce((SELECT max(id) FROM blocks), 0), "
+                          "coalesce((SELECT max(last_block) FROM runs), 0))");
   if (!blocks) throw_open_failure(path_, blocks.error());
   next_block_ = *blocks + 1;
   // Appending resumes where the last committed batch ends: bytes past it are a batch whose
@@ -1204,11 +1205,14 @@ core::Status SqliteIndex::merge_slices(std::size_t budget) {
     std::int64_t blocks = 0;
     for (const RunInfo& run : *runs) blocks += run.last_block - run.first_block + 1;
     // Each output block is full but the last, so there are no more of them than input blocks.
+    // The row claims the whole reserved range from the start, so that an abandoned merge's
+    // blocks are all in it without updating it as they are written (the open takes ids past
+    // every run's range).
     auto merge = std::make_unique<Merge>(db, level, std::move(*runs), next_run_++, next_block_);
     next_block_ += blocks + 1;
     auto insert = Stmt::of(db, Sql::InsertRun);
     if (!insert) return insert.error();
-    insert->bind(1, merge->run).bind(2, -1).bind(3, merge->next_block).bind(4, merge->next_block - 1);
+    insert->bind(1, merge->run).bind(2, -1).bind(3, merge->next_block).bind(4, next_block_ - 1);
     insert->bind(5, std::numeric_limits<std::int64_t>::max());
     insert->bind(6, std::numeric_limits<std::int64_t>::min());
     insert->bind(7, static_cast<std::int64_t>(BlockFormat::Packed));
@@ -1243,13 +1247,7 @@ core::Status SqliteIndex::merge_slices(std::size_t budget) {
         std::push_heap(m->heap.begin(), m->heap.end(), later_head);
       }
     }
-    if (!m->heap.empty()) {  // where the run's blocks end so far, for deleting them if abandoned
-      auto s = Stmt::of(db, Sql::SetRunEnd);
-      if (!s) return s.error();
-      s->bind(1, m->run).bind(2, m->out.last_block());
-      IAMD_TRY(s->run());
-      continue;
-    }
+    if (!m->heap.empty()) continue;
     IAMD_TRY(m->out.flush());
     if (m->out.empty()) {  // every entry was pruned
       auto s = Stmt::of(db, Sql::DeleteRun);

@@ -122,7 +122,8 @@ class SqliteIndex final : public Index {
   /// A merge of a level of a large index takes seconds to minutes: done at once, it would stop
   /// the writer, and with it every request once the broker's queue is full. Its run is built
   /// over many transactions, its row present from the start at level -1 with an empty time range
-  /// (which no lookup or merge selects); the last slice gives it its level and times and retires
+  /// (which no lookup or merge selects) and the block ids reserved for it; the last slice gives
+  /// it its level, times and last block, and retires
   /// the inputs, in one transaction, so lookups see the inputs or the output, never both or
   /// neither. A merge abandoned (a failed transaction, a prune, a crash) leaves that row and its
   /// blocks; the run is retired before the next merge starts. Retired runs' blocks are deleted a
