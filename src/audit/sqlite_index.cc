@@ -905,6 +905,8 @@ SqliteIndex::SqliteIndex(const std::string& path, Options options)
     : path_(path), options_(options) {
   if (options_.merge_fanout < 2) options_.merge_fanout = 2;
   if (options_.pending_batches < 1) options_.pending_batches = 1;
+  if (options_.merge_work < 1) options_.merge_work = 1;  // merges must move
+  if (options_.min_merge_slice < 1) options_.min_merge_slice = 1;
   auto writer = Db::open(path_);
   if (!writer) throw_open_failure(path_, writer.error());
   writer_ = std::move(*writer);
