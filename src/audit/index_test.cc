@@ -922,6 +922,21 @@ class SqliteIndexMerges : public SqliteIndexFile {
             wanted ? ids(*wanted) : std::vector<std::string>{}};
   }
 
+  /// Writes batches 0, 1, ... with `merge_work` and slices of any size until `sql` counts
+  /// something (at most 400), then closes the index; returns how many were written. Fanout 2
+  /// makes many levels: the work per write must let merges of all of them move.
+  int write_until(const std::string& sql, std::size_t merge_work) {
+    SqliteIndex index(path(), SqliteIndex::Options{.merge_fanout = 2,
+                                                   .pending_batches = 1,
+                                                   .merge_work = merge_work,
+                                                   .min_merge_slice = 1});
+    int n = 0;
+    while (raw_int(sql) == 0 && n < 400) {
+      EXPECT_TRUE(write_batch(index, batch(n++)));
+    }
+    return n;
+  }
+
   /// What answers() must give after batches 0..n-1.
   static std::pair<std::vector<std::string>, std::vector<std::string>> expected(int n) {
     std::pair<std::vector<std::string>, std::vector<std::string>> want;
@@ -950,21 +965,14 @@ TEST_F(SqliteIndexMerges, LookupsAreExactWhileMergesAreUnderWay) {
   EXPECT_EQ(stray_blocks(), 0);
 }
 
-// A merge cut short (the process ends mid-way) leaves its run at level -1; the next start
-// deletes it and its blocks, and merges again from the inputs, which were never touched.
+// A merge cut short (the process ends mid-way) leaves its run at level -1; after the next start
+// it is retired and its blocks deleted, and the merge is done again from its inputs, which were
+// never touched.
 TEST_F(SqliteIndexMerges, AMergeCutShortIsDroppedAndDoneAgain) {
   // Until a run under way has written a block (512 entries): a merge of the fifth level or so.
   const std::string written_under_way =
       "SELECT count(*) FROM blocks JOIN runs ON blocks.run = runs.id WHERE runs.level = -1";
-  int n = 0;
-  {
-    // Enough work per write for merges of every level to move (fanout 2 makes many levels).
-    SqliteIndex index(path(), SqliteIndex::Options{.merge_fanout = 2,
-                                                   .pending_batches = 1,
-                                                   .merge_work = 16,
-                                                   .min_merge_slice = 1});
-    while (raw_int(written_under_way) == 0 && n < 400) ASSERT_TRUE(write_batch(index, batch(n++)));
-  }
+  int n = write_until(written_under_way, 16);
   const std::int64_t cut = raw_int("SELECT runs.id FROM blocks JOIN runs ON blocks.run = runs.id "
                                    "WHERE runs.level = -1 LIMIT 1");
   ASSERT_GT(blocks_of(cut), 0);
@@ -1007,16 +1015,9 @@ TEST_F(SqliteIndexMerges, TheNextOpenTakesIdsPastAMergeCutShort) {
   const std::string reserved_past_every_block =
       "SELECT count(*) FROM runs WHERE level = -1 AND last_block > (SELECT max(id) FROM blocks) "
       "AND EXISTS (SELECT 1 FROM blocks WHERE blocks.run = runs.id)";
-  int n = 0;
-  {
-    SqliteIndex index(path(), SqliteIndex::Options{.merge_fanout = 2,
-                                                   .pending_batches = 1,
-                                                   .merge_work = 64,
-                                                   .min_merge_slice = 1});
-    while (raw_int(reserved_past_every_block) == 0 && n < 400) {
-      ASSERT_TRUE(write_batch(index, batch(n++)));
-    }
-  }
+  // Work enough for a merge to write a block in the slice that starts it, after that write's
+  // level-0 run took its ids.
+  int n = write_until(reserved_past_every_block, 64);
   ASSERT_GT(raw_int(reserved_past_every_block), 0);
   SqliteIndex index(path(), SqliteIndex::Options{.merge_fanout = 2, .pending_batches = 1});
   for (int more = 0; more < 5; ++more) {

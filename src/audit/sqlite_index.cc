@@ -98,9 +98,9 @@ INSERT INTO audit_schema(version) VALUES (3);
 )sql";
 
 // Set on a new file before anything is written (it cannot change once the file is in WAL mode).
-// Nearly everything written is appended ~12 KB blocks: big pages hold several and keep the trees
-// shallow (bench/audit_bench.cc, measured while batch bodies were still blobs in the database:
-// 4 KB pages cost ~1.2x per record, 16 KB ~1.05x).
+// Nearly everything written is appended blocks: big pages hold several and keep the trees
+// shallow (bench/audit_bench.cc BM_SqliteIndexWrite, measured again with bodies in segment
+// files and packed blocks: 4 KB pages cost ~1.13x per record, 16 KB ~1.05x).
 constexpr const char* kPageSizePragma = "PRAGMA page_size = 65536";
 
 // Every statement the index runs more than once, prepared once per connection.
