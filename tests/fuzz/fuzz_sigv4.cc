@@ -70,8 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       split_input(std::string_view(reinterpret_cast<const char*>(data), size));
   run_stages(request);
 
-  // The server's path too: parse into a ParsedSignature reused across inputs, the credential's
-  // own key slots. It must agree with a fresh parse on every input.
+  // The server's path too: parse into a ParsedSignature reused across inputs (which remembers
+  // the last header it parsed, ParsedSignature::parsed_authorization), the credential's own key
+  // slots. It must agree with a fresh parse on every input.
   static ParsedSignature reused;
   static SigningKeySlots slots;
   const bool reused_ok = parse(request, reused).has_value();
@@ -80,7 +81,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (reused_ok != parsed.has_value()) __builtin_trap();
   if (!parsed) return 0;
   if (reused.signed_headers != parsed->signed_headers || reused.signature != parsed->signature ||
-      reused.access_key_id != parsed->access_key_id || reused.amz_date != parsed->amz_date) {
+      reused.access_key_id != parsed->access_key_id || reused.date != parsed->date ||
+      reused.region != parsed->region || reused.service != parsed->service ||
+      reused.terminator != parsed->terminator || reused.amz_date != parsed->amz_date ||
+      reused.request_time != parsed->request_time ||
+      reused.session_token != parsed->session_token || reused.presigned != parsed->presigned ||
+      reused.expires_seconds != parsed->expires_seconds) {
     __builtin_trap();
   }
   (void)check_scope_and_time(*parsed, "", kNow);

@@ -262,6 +262,40 @@ core::Status find_header_token(const SigV4Headers& headers, ParsedSignature& out
   return {};
 }
 
+// Whether `authorization` is `remembered` (ParsedSignature::parsed_authorization) but for the
+// last 64 bytes, where the remembered one has its signature.
+bool is_same_but_signature(std::string_view remembered, std::string_view authorization) {
+  return !remembered.empty() && remembered.size() == authorization.size() &&
+         std::memcmp(remembered.data(), authorization.data(), remembered.size() - 64) == 0;
+}
+
+// parse_authorization_into() for a header that is the one `out` was parsed from but for the
+// signature: the credential and signed headers in `out` are still right. What may have changed
+// is read again (signature, time, token, header sizes). nullopt when the signature is not 64 hex
+// digits or there is no time, for the full parse to find and word the error.
+std::optional<core::Status> reparse_signature(ParsedSignature& out, const SigV4Headers& headers,
+                                              const SignableRequest& request,
+                                              std::string_view authorization) {
+  if (!normalize_signature_into(authorization.substr(authorization.size() - 64), out.signature)) {
+    return std::nullopt;
+  }
+  // Under load most requests carry the same X-Amz-Date second as the one before, whose parsed
+  // time then still holds.
+  const bool same_time = headers.amz_dates == 1 && trim(*headers.amz_date) == out.amz_date;
+  if (!same_time) {
+    bool has_time = false;
+    if (core::Status time = find_request_time(headers, out, has_time); !time) [[unlikely]] {
+      return time;
+    }
+    if (!has_time) return std::nullopt;
+  }
+  if (core::Status sizes = check_signed_header_sizes(request, out.signed_headers); !sizes)
+      [[unlikely]] {
+    return sizes;
+  }
+  return find_header_token(headers, out);
+}
+
 // The header form into `out`, which the caller made in place so that the result is never
 // copied or moved field by field.
 core::Status parse_authorization_into(ParsedSignature& out, const SigV4Headers& headers,
@@ -269,6 +303,15 @@ core::Status parse_authorization_into(ParsedSignature& out, const SigV4Headers& 
                                       std::string_view authorization) {
   if (authorization.size() > kMaxHeaderValueBytes) [[unlikely]] {
     return long_authorization();
+  }
+  const bool same_but_signature = is_same_but_signature(out.parsed_authorization, authorization);
+  out.parsed_authorization.clear();  // until this parse succeeds
+  if (same_but_signature) {
+    if (std::optional<core::Status> done = reparse_signature(out, headers, request, authorization))
+        [[likely]] {
+      if (*done) assign_text(out.parsed_authorization, authorization);
+      return std::move(*done);
+    }
   }
   const std::string_view value = trim(authorization);
   const std::size_t space = value.find(' ');
@@ -314,7 +357,14 @@ core::Status parse_authorization_into(ParsedSignature& out, const SigV4Headers& 
       [[unlikely]] {
     return sizes;
   }
-  return find_header_token(headers, out);
+  IAMD_TRY(find_header_token(headers, out));
+  // Only a signature that ends the header is remembered with it, so that a header that differs
+  // from it in the last 64 bytes, all hex digits, has every other component the same.
+  if (c.signature->data() + c.signature->size() == authorization.data() + authorization.size() &&
+      c.signature->size() == 64) {
+    assign_text(out.parsed_authorization, authorization);
+  }
+  return {};
 }
 
 // The presigned form into `out` (it builds a ParsedSignature of its own). Out of line: the

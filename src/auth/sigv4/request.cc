@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "auth/sigv4/swar.h"
 #include "auth/sigv4/text.h"
 
@@ -34,8 +38,30 @@ std::size_t count_headers(const SignableRequest& request, std::string_view lower
 }
 
 [[gnu::noinline]] void write_hex(char* out, const std::uint8_t* in, std::size_t n) {
+  std::size_t i = 0;
+#ifdef __SSE2__
+  // Sixteen bytes at a time where every x86-64 has the instructions: the nibbles split, put in
+  // order and turned into digits by the same arithmetic as swar::hex_lower.
+  const __m128i low_nibbles = _mm_set1_epi8(0x0F);
+  const __m128i nine = _mm_set1_epi8(9);
+  const __m128i zero = _mm_set1_epi8('0');
+  const __m128i letter_gap = _mm_set1_epi8('a' - '0' - 10);
+  auto digits = [&](__m128i nibbles) {
+    const __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(nibbles, nine), letter_gap);
+    return _mm_add_epi8(_mm_add_epi8(nibbles, zero), letters);
+  };
 #pragma GCC unroll 1
-  for (std::size_t i = 0; i < n; i += 4) {
+  for (; i + 16 <= n; i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+    const __m128i high = _mm_and_si128(_mm_srli_epi16(bytes, 4), low_nibbles);
+    const __m128i low = _mm_and_si128(bytes, low_nibbles);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i), digits(_mm_unpacklo_epi8(high, low)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i + 16),
+                     digits(_mm_unpackhi_epi8(high, low)));
+  }
+#endif
+#pragma GCC unroll 1
+  for (; i < n; i += 4) {
     std::uint32_t word;
     std::memcpy(&word, in + i, sizeof word);
     asm("" : "+r"(word));  // opaque to the vectorizer, whose version is ten times the size

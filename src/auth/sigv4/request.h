@@ -152,6 +152,14 @@ struct ParsedSignature {
   bool presigned = false;
   /// X-Amz-Expires, presigned requests only; saturated, so huge values stay huge.
   std::optional<std::int64_t> expires_seconds;
+
+  /// The parser's memory, for parse(request, out) into an object a thread reuses: the
+  /// Authorization header this was last parsed from, non-empty only after a successful parse of
+  /// the header form whose value ends with the signature. A client sends the same header but
+  /// for the signature on every request of a day; when the next one does, the fields above that
+  /// came from it are still right and only the signature is taken anew (parse.cc). Clear it
+  /// after changing a field by hand.
+  std::string parsed_authorization;
 };
 
 /// Whether header name `name` (any case) is `lower` (already lower-case). Inline because it runs

@@ -33,7 +33,10 @@ namespace iamd::auth::sigv4 {
 core::Result<ParsedSignature> parse(const SignableRequest& request);
 
 /// parse() into `out`, reusing the capacity of its strings: a verifier that keeps one
-/// ParsedSignature per thread parses without allocating. On failure `out` is unspecified.
+/// ParsedSignature per thread parses without allocating. `out` also remembers the Authorization
+/// header it was parsed from, and a next header that differs from it only in the signature is
+/// read in part (ParsedSignature::parsed_authorization): a caller that changes `out` by hand
+/// between two parses clears that first. On failure `out` is unspecified.
 core::Status parse(const SignableRequest& request, ParsedSignature& out);
 
 /// Checks the credential scope and the clock (spec §5.5 steps 3-5). `expected_service` is "iam"
