@@ -257,9 +257,10 @@ def micro_and_policy():
     floor = by_name.get("BM_FloorHashes")
     if verify and floor:
         print("  SigV4 verify / hash floor: %.2fx" % (verify / floor))
-    two_clients = by_name.get("BM_VerifyHeaderSignedTwoClients")
-    if two_clients and floor:
-        print("  ... two clients in turn (every header parsed in full): %.2fx" % (two_clients / floor))
+    for clients, note in ((2, "each header remembered"), (64, "every header parsed in full")):
+        in_turn = by_name.get("BM_VerifyHeaderSignedClientsInTurn/%d" % clients)
+        if in_turn and floor:
+            print("  ... %d clients in turn (%s): %.2fx" % (clients, note, in_turn / floor))
     session = by_name.get("BM_VerifySessionSigned")
     if verify and session:
         print("  session token open+verify / long-term verify: %.2fx" % (session / verify))

@@ -76,16 +76,17 @@ class SignableHeaders {
   auth::sigv4::SignableRequest& signable_;
 };
 
-// sigv4::parse() into a ParsedSignature each thread keeps, so that its strings keep their
-// capacity and parsing allocates nothing; reads like the core::Result it stands for. Should one
-// be made while another is alive on the thread (a handler that verifies a signature of its
-// own), the inner one parses into a ParsedSignature of its own instead.
+// sigv4::parse() into ParsedSignatures each thread keeps, so that their strings keep their
+// capacity, parsing allocates nothing and a client's next request finds its header remembered
+// (sigv4::ParsedSignatureSlots); reads like the core::Result it stands for. Should one be made
+// while another is alive on the thread (a handler that verifies a signature of its own), the
+// inner one parses into a ParsedSignature of its own instead.
 class ParsedOnThisThread {
  public:
   explicit ParsedOnThisThread(const auth::sigv4::SignableRequest& request)
-      : parsed_(claim()), status_(auth::sigv4::parse(request, *parsed_)) {}
+      : parsed_(claim(request)), status_(auth::sigv4::parse(request, *parsed_)) {}
   ~ParsedOnThisThread() {
-    if (parsed_ == &slot().parsed) slot().in_use = false;
+    if (!own_) slots().in_use = false;
   }
   ParsedOnThisThread(const ParsedOnThisThread&) = delete;
   ParsedOnThisThread& operator=(const ParsedOnThisThread&) = delete;
@@ -96,19 +97,19 @@ class ParsedOnThisThread {
   const core::Error& error() const { return status_.error(); }
 
  private:
-  struct Slot {
-    auth::sigv4::ParsedSignature parsed;
+  struct Slots {
+    auth::sigv4::ParsedSignatureSlots parsed;
     bool in_use = false;
   };
-  static Slot& slot() {
-    thread_local Slot s;
+  static Slots& slots() {
+    thread_local Slots s;
     return s;
   }
-  auth::sigv4::ParsedSignature* claim() {
-    Slot& s = slot();
+  auth::sigv4::ParsedSignature* claim(const auth::sigv4::SignableRequest& request) {
+    Slots& s = slots();
     if (s.in_use) return &own_.emplace();
     s.in_use = true;
-    return &s.parsed;
+    return &s.parsed.pick(request);
   }
 
   std::optional<auth::sigv4::ParsedSignature> own_;  // before parsed_: claim() may fill it

@@ -8,6 +8,7 @@
 #include <array>
 #include <cctype>
 #include <random>
+#include <set>
 
 #include "auth/sigv4/canonical_request.h"
 #include "auth/sigv4/components.h"
@@ -453,6 +454,42 @@ TEST(FastPaths, ReparsingTheSameHeaderButTheSignatureMatchesAFreshParse) {
       }
     }
     if (HasFailure()) return;  // one report per first request is plenty
+  }
+}
+
+// A client's requests go to one slot whatever else changes, and clients spread over the slots.
+TEST(FastPaths, ParsedSignatureSlotsKeepAClientToOneSlotAndSpreadClients) {
+  auto request_from = [](std::string access_key_id, std::string amz_date) {
+    testing::RawRequest raw{"POST", "/", {}, "Action=ListUsers&Version=2010-05-08"};
+    raw.headers = {{"Host", "iam.amazonaws.com"}, {"X-Amz-Date", amz_date}};
+    testing::ClientSigning client;
+    client.access_key_id = std::move(access_key_id);
+    client.amz_date = std::move(amz_date);
+    client.signed_headers = {"host", "x-amz-date"};
+    testing::sign_with_header(raw, client);
+    return raw;
+  };
+  ParsedSignatureSlots slots;
+  std::set<const ParsedSignature*> used;
+  std::mt19937 random(7);
+  for (int k = 0; k < 64; ++k) {
+    std::string key = "AKIA";
+    for (int i = 0; i < 16; ++i) key.push_back("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[random() % 32]);
+    const testing::RawRequest first = request_from(key, "20150830T123600Z");
+    const testing::RawRequest later = request_from(key, "20150830T123700Z");
+    const ParsedSignature* slot = &slots.pick(first.view());
+    EXPECT_EQ(&slots.pick(later.view()), slot) << key;
+    used.insert(slot);
+  }
+  EXPECT_GE(used.size(), ParsedSignatureSlots::kSlots - 1);
+
+  // Requests without a header to go by still get a slot, and one that parses.
+  testing::RawRequest unsigned_request{"GET", "/", {{"Host", "iam.amazonaws.com"}}, ""};
+  testing::RawRequest short_header = unsigned_request;
+  short_header.set_header("Authorization", "AWS4-HMAC-SHA256 Credential=x");
+  for (const testing::RawRequest* r : {&unsigned_request, &short_header}) {
+    ParsedSignature& slot = slots.pick(r->view());
+    EXPECT_FALSE(parse(r->view(), slot));
   }
 }
 

@@ -1,5 +1,6 @@
 #include "auth/sigv4/request.h"
 
+#include <bit>
 #include <cstring>
 
 #ifdef __SSE2__
@@ -23,6 +24,23 @@ std::size_t count_headers(const SignableRequest& request, std::string_view lower
   std::size_t n = 0;
   for (const auto& header : request.headers) n += is_header_named(header.first, lower_name) ? 1 : 0;
   return n;
+}
+
+ParsedSignature& ParsedSignatureSlots::pick(const SignableRequest& request) {
+  // SDKs write "AWS4-HMAC-SHA256 Credential=" and then the access key id, whose last characters
+  // are the random ones: eight bytes from there, hashed, pick the slot. Any other header lands
+  // somewhere, which only costs it the remembered header.
+  constexpr std::size_t kKeyTail = 40;
+  std::uint64_t bytes = 0;
+  for (const auto& [name, value] : request.headers) {
+    if (value.size() >= kKeyTail + 8 && is_header_named(name, "authorization")) {
+      bytes = swar::load(value.data() + kKeyTail);
+      break;
+    }
+  }
+  static_assert(std::has_single_bit(kSlots));
+  constexpr int kSlotBits = std::countr_zero(kSlots);
+  return slots_[(bytes * 0x9E3779B97F4A7C15ULL) >> (64 - kSlotBits)];  // Fibonacci hashing
 }
 
 [[gnu::noinline]] void assign_text(std::string& s, std::string_view value) { s.assign(value); }

@@ -162,6 +162,21 @@ struct ParsedSignature {
   std::string parsed_authorization;
 };
 
+/// ParsedSignatures for one thread to parse into, so that each client's next request finds its
+/// header remembered (ParsedSignature::parsed_authorization) even while several clients take
+/// turns on the thread: a request goes to the slot its Authorization header's access key picks.
+/// Two clients that pick the same slot only make each other parse in full.
+class ParsedSignatureSlots {
+ public:
+  static constexpr std::size_t kSlots = 8;
+
+  /// The ParsedSignature to parse `request` into.
+  ParsedSignature& pick(const SignableRequest& request);
+
+ private:
+  std::array<ParsedSignature, kSlots> slots_;
+};
+
 /// Whether header name `name` (any case) is `lower` (already lower-case). Inline because it runs
 /// for every header, against every name SigV4 looks for, on every request; eight bytes at a time
 /// (the last word overlapping the one before) once names are that long.
