@@ -405,6 +405,14 @@ TEST(FastPaths, ReparsingTheSameHeaderButTheSignatureMatchesAFreshParse) {
           with_authorization(replaced("us-east-1", "us-east-2")));
   variant("other signed headers of the same length",
           with_authorization(replaced("content-type;host", "content-typf;host")));
+  variant("a signed header twice",
+          with_authorization(replaced("content-type;host;x-amz-date", "content-type;host;host")));
+  variant("signed headers in upper case",
+          with_authorization(replaced("content-type;host", "Content-Type;host")));
+  variant("another key and another time", [&](testing::RawRequest& r) {
+    r.set_header("Authorization", replaced("AKIDEXAMPLE", "AKIDEXAMPLF"));
+    r.set_header("X-Amz-Date", "20150830T123601Z");
+  });
   variant("host not signed", with_authorization(replaced("content-type;host;", "content-type;hosx;")));
   variant("another time", [](testing::RawRequest& r) {
     r.set_header("X-Amz-Date", "20150830T123601Z");

@@ -223,21 +223,26 @@ SigV4Headers scan_headers(const SignableRequest& request) {
   return {};
 }
 
-// X-Amz-Date wins over Date (spec §5.1). `found` is false when neither is there.
-core::Status find_request_time(const SigV4Headers& headers, ParsedSignature& out, bool& found) {
+// X-Amz-Date wins over Date (spec §5.1). `found` is false when neither is there. `remembered`:
+// `out` holds what its last parse, a successful one, found (ParsedSignature::parsed_authorization),
+// so an X-Amz-Date equal to out.amz_date is the time out.request_time already holds. Under load
+// most requests on a thread carry the same second as the one before.
+core::Status find_request_time(const SigV4Headers& headers, ParsedSignature& out, bool remembered,
+                               bool& found) {
   found = false;
   if (headers.amz_dates > 1) [[unlikely]] {
     return repeated_amz_date();
   }
   if (headers.amz_date) {
     const std::string_view value = trim(*headers.amz_date);
+    found = true;
+    if (remembered && value == out.amz_date) return {};
     auto time = core::parse_amz_date(value);
     if (!time) [[unlikely]] {
       return malformed_amz_date(value);
     }
     assign_text(out.amz_date, value);
     out.request_time = *time;
-    found = true;
     return {};
   }
   if (!headers.date) return {};
@@ -279,16 +284,12 @@ std::optional<core::Status> reparse_signature(ParsedSignature& out, const SigV4H
   if (!normalize_signature_into(authorization.substr(authorization.size() - 64), out.signature)) {
     return std::nullopt;
   }
-  // Under load most requests carry the same X-Amz-Date second as the one before, whose parsed
-  // time then still holds.
-  const bool same_time = headers.amz_dates == 1 && trim(*headers.amz_date) == out.amz_date;
-  if (!same_time) {
-    bool has_time = false;
-    if (core::Status time = find_request_time(headers, out, has_time); !time) [[unlikely]] {
-      return time;
-    }
-    if (!has_time) return std::nullopt;
+  bool has_time = false;
+  if (core::Status time = find_request_time(headers, out, /*remembered=*/true, has_time); !time)
+      [[unlikely]] {
+    return time;
   }
+  if (!has_time) return std::nullopt;
   if (core::Status sizes = check_signed_header_sizes(request, out.signed_headers); !sizes)
       [[unlikely]] {
     return sizes;
@@ -304,6 +305,7 @@ core::Status parse_authorization_into(ParsedSignature& out, const SigV4Headers& 
   if (authorization.size() > kMaxHeaderValueBytes) [[unlikely]] {
     return long_authorization();
   }
+  const bool remembered = !out.parsed_authorization.empty();
   const bool same_but_signature = is_same_but_signature(out.parsed_authorization, authorization);
   out.parsed_authorization.clear();  // until this parse succeeds
   if (same_but_signature) {
@@ -330,7 +332,8 @@ core::Status parse_authorization_into(ParsedSignature& out, const SigV4Headers& 
     }
   }
   bool has_time = false;
-  if (core::Status time = find_request_time(headers, out, has_time); !time) [[unlikely]] {
+  if (core::Status time = find_request_time(headers, out, remembered, has_time); !time)
+      [[unlikely]] {
     return time;
   }
   if (!c.credential || !c.signed_headers || !c.signature || !has_time) [[unlikely]] {
@@ -344,7 +347,11 @@ core::Status parse_authorization_into(ParsedSignature& out, const SigV4Headers& 
     return malformed_credential(authorization);
   }
   assign_credential(out, *credential);
-  if (!split_signed_headers_into(*c.signed_headers, out.signed_headers)) [[unlikely]] {
+  // Clients sign the same headers request after request, and a list that is its own canonical
+  // line was valid when it was parsed.
+  const bool same_signed_headers = remembered && *c.signed_headers == out.signed_headers.line();
+  if (!same_signed_headers && !split_signed_headers_into(*c.signed_headers, out.signed_headers))
+      [[unlikely]] {
     return malformed_signed_headers(authorization);
   }
   if (!normalize_signature_into(*c.signature, out.signature)) [[unlikely]] {
