@@ -403,6 +403,18 @@ TEST(FastPaths, ReparsingTheSameHeaderButTheSignatureMatchesAFreshParse) {
           with_authorization(head + signature.substr(0, 1) + std::string(64, '7')));
   variant("another key of the same length",
           with_authorization(replaced("AKIDEXAMPLE", "AKIDEXAMPLF")));
+  variant("a longer key", with_authorization(replaced("AKIDEXAMPLE", "AKIDEXAMPLE0123456789")));
+  variant("a key with a slash", with_authorization(replaced("AKIDEXAMPLE", "AKID/EXAMPLE")));
+  variant("a key with a space", with_authorization(replaced("AKIDEXAMPLE", "AKID EXAMPLE")));
+  variant("no key", with_authorization(replaced("AKIDEXAMPLE", "")));
+  variant("a key over the limit",
+          with_authorization(replaced("AKIDEXAMPLE", std::string(kMaxCredentialPartBytes + 1, 'K'))));
+  variant("a key at the limit",
+          with_authorization(replaced("AKIDEXAMPLE", std::string(kMaxCredentialPartBytes, 'K'))));
+  variant("a scope with a part joined",
+          with_authorization(replaced("20150830/us-east-1", "20150830_us-east-1")));
+  variant("a scope of empty parts",
+          with_authorization(replaced("/20150830/us-east-1/iam/aws4_request", "////")));
   variant("another region of the same length",
           with_authorization(replaced("us-east-1", "us-east-2")));
   variant("other signed headers of the same length",
