@@ -128,6 +128,36 @@ class SigV4Test(ServerTestCase):
                                  "SignatureDoesNotMatch", "RequestHeaderFieldsTooLarge"), auth[:60])
         self.assertEqual(self.sts.get_caller_identity()["Account"], ACCOUNT_ID)
 
+    def test_clients_in_turn_each_get_their_own_identity(self):
+        # A server thread remembers each client's last Authorization header and, for the next one
+        # that differs only in the signature, rereads little more than that. More clients than a
+        # thread keeps headers for, taking turns, must each still be themselves, and a header that
+        # differs from a remembered one only in a wrong signature must still be refused.
+        clients = []
+        for i in range(12):
+            name = "turns-%d" % i
+            user = self.iam.create_user(UserName=name)["User"]
+            key = self.iam.create_access_key(UserName=name)["AccessKey"]
+            clients.append((user, key, self.server.client("sts", key["AccessKeyId"],
+                                                          key["SecretAccessKey"])))
+        body = b"Action=GetCallerIdentity&Version=2011-06-15"
+        for _ in range(3):
+            for user, key, sts in clients:
+                ident = sts.get_caller_identity()
+                self.assertEqual((ident["Arn"], ident["UserId"]), (user["Arn"], user["UserId"]))
+                secret = key["SecretAccessKey"]
+                wrong = secret[:-1] + ("x" if secret[-1] != "x" else "y")
+                status, _, resp = signed_post(self.server, body, "sts", key["AccessKeyId"], wrong)
+                self.assertEqual((status, error_of(resp)[0]), (403, "SignatureDoesNotMatch"))
+        # A key made inactive after its header was remembered is refused.
+        user, key, sts = clients[0]
+        self.iam.update_access_key(UserName=user["UserName"], AccessKeyId=key["AccessKeyId"],
+                                   Status="Inactive")
+        with self.assertRaises(ClientError) as ctx:
+            sts.get_caller_identity()
+        self.assertAwsError(ctx, "InvalidClientTokenId", 403)
+        self.assertEqual(clients[1][2].get_caller_identity()["Arn"], clients[1][0]["Arn"])
+
     def test_scope_for_another_service(self):
         status, _, body = signed_post(self.server, b"Action=ListUsers&Version=2010-05-08",
                                       service="sts")
