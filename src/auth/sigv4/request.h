@@ -157,8 +157,10 @@ struct ParsedSignature {
   /// Authorization header this was last parsed from, non-empty only after a successful parse of
   /// the header form whose value ends with the signature. A client sends the same header but
   /// for the signature on every request of a day; when the next one does, the fields above that
-  /// came from it are still right and only the signature is taken anew (parse.cc). Clear it
-  /// after changing a field by hand.
+  /// came from it are still right and only the signature, time and token are read anew. While it
+  /// is non-empty a full parse, too, takes a SignedHeaders value equal to signed_headers.line()
+  /// and an X-Amz-Date equal to amz_date as they are (parse.cc). Clear it after changing a field
+  /// by hand.
   std::string parsed_authorization;
 };
 
